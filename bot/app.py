@@ -1,0 +1,118 @@
+"""The bot: construction, start-up (`setup_hook`) and the app command error handler."""
+
+from __future__ import annotations
+
+import logging
+import pkgutil
+from pathlib import Path
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.config import PROJECT_ROOT, Settings, load_settings
+from bot.errors import report_interaction_error
+from bot.guild_config import GuildConfig
+from bot.storage.database import Database, open_database
+from bot.storage.guilds import GuildSettingsStore
+
+log = logging.getLogger("coursebot")
+
+COGS_DIR = PROJECT_ROOT / "cogs"
+
+
+def discover_extensions(directory: Path = COGS_DIR) -> list[str]:
+    """Every module in cogs/, as extension names, core first."""
+    names = [
+        f"cogs.{info.name}"
+        for info in pkgutil.iter_modules([str(directory)])
+        if not info.name.startswith("_")
+    ]
+    return sorted(names, key=lambda name: (name != "cogs.core", name))
+
+
+def build_intents() -> discord.Intents:
+    """Default intents plus the two privileged ones the bot needs (see README)."""
+    intents = discord.Intents.default()
+    intents.message_content = True  # the spam filter reads message text
+    intents.members = True  # join dates for the spam filter, members for /help and reviews
+    return intents
+
+
+class CourseTree(app_commands.CommandTree["CourseBot"]):
+    """Command tree whose errors all go through the one reporter."""
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        await report_interaction_error(interaction, error)
+
+
+class CourseBot(commands.Bot):
+    """The course server bot. Created by `create_bot()`; holds the database and per-server config."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=build_intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=CourseTree,
+        )
+        self.settings = settings
+        self._db: Database | None = None
+        self._guild_config: GuildConfig | None = None
+        self.setup_count = 0
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            raise RuntimeError("the database is not open yet (setup_hook has not run)")
+        return self._db
+
+    @property
+    def guild_config(self) -> GuildConfig:
+        if self._guild_config is None:
+            raise RuntimeError("the bot is not set up yet (setup_hook has not run)")
+        return self._guild_config
+
+    async def open_database(self) -> Database:
+        """Open the database and apply migrations, once per process (and again after close())."""
+        if self._db is None or self._db.closed:
+            self._db = await open_database(self.settings.database_path)
+            self._guild_config = GuildConfig(GuildSettingsStore(self._db), self.settings.default_timezone)
+        return self._db
+
+    async def setup_hook(self) -> None:
+        """Open storage, load cogs, restore each cog's state and sync commands. Safe to run again."""
+        self.setup_count += 1
+        await self.open_database()
+        for name in discover_extensions():
+            if name not in self.extensions:
+                await self.load_extension(name)
+        for cog in list(self.cogs.values()):
+            restore = getattr(cog, "restore_state", None)
+            if restore is not None:
+                await restore()
+        await self.sync_commands()
+        log.info("ready to serve: %d cogs, schema version %d", len(self.cogs), await self.db.schema_version())
+
+    async def sync_commands(self) -> list[Any]:
+        if self.settings.dev_guild_id is not None:
+            guild = discord.Object(self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            return await self.tree.sync(guild=guild)
+        return await self.tree.sync()
+
+    async def on_ready(self) -> None:
+        assert self.user is not None
+        log.info("logged in as %s (%s) in %d servers", self.user, self.user.id, len(self.guilds))
+
+    async def close(self) -> None:
+        await super().close()
+        if self._db is not None:
+            await self._db.close()
+
+
+def create_bot(settings: Settings | None = None) -> CourseBot:
+    """A ready CourseBot; settings from the environment and `.env` when None."""
+    return CourseBot(settings if settings is not None else load_settings())

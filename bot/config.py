@@ -1,0 +1,178 @@
+"""Settings: read from the environment (and `.env`), validated, with one clear message per bad value."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# A bot token is three base64url parts: the bot's id, a timestamp and an HMAC.
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message says which one and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from its environment."""
+
+    token: str | None = field(default=None, repr=False)
+    database_path: Path = PROJECT_ROOT / "var" / "coursebot.db"
+    log_level: str = "INFO"
+    dev_guild_id: int | None = None
+    lessons_dir: Path = PROJECT_ROOT / "data" / "lessons"
+    course_name: str = "Digital Marketing: Challenges and Insights"
+    default_timezone: str = "UTC"
+    demo_port: int = 8765
+
+    def with_changes(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def require_token(self) -> str:
+        """The token for a real connection, or a ConfigError saying how to get one."""
+        if not self.token:
+            raise ConfigError(
+                "DISCORD_TOKEN is not set: copy .env.example to .env and paste your bot's token "
+                "(Developer Portal > your application > Bot > Reset Token), or run `coursebot demo`."
+            )
+        return self.token
+
+
+def _parse_token(raw: str) -> str | None:
+    value = raw.strip().strip('"').strip("'")
+    if not value:
+        return None
+    if value.lower().startswith("bot "):
+        raise ConfigError("DISCORD_TOKEN must be the token alone, without the 'Bot ' prefix.")
+    if not _TOKEN_RE.match(value):
+        raise ConfigError(
+            "DISCORD_TOKEN does not look like a bot token (three parts separated by dots): copy it again "
+            "from Developer Portal > your application > Bot > Reset Token. The client secret is not the token."
+        )
+    return value
+
+
+def _parse_path(name: str, raw: str) -> Path:
+    value = raw.strip()
+    if not value:
+        raise ConfigError(f"{name} is empty: give a file path, or remove the line to use the default.")
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _parse_log_level(raw: str) -> str:
+    value = raw.strip().upper()
+    if value not in _LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}; got {raw.strip()!r}.")
+    return value
+
+
+def _parse_guild_id(raw: str) -> int | None:
+    value = raw.strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 17 <= len(value) <= 20:
+        raise ConfigError(
+            f"DEV_GUILD_ID must be a server id (17 to 20 digits; right-click the server > Copy Server ID "
+            f"with Developer Mode on); got {value!r}."
+        )
+    return int(value)
+
+
+def _parse_timezone(raw: str) -> str:
+    value = raw.strip()
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"DEFAULT_TIMEZONE must be an IANA time zone such as Europe/London or UTC; got {value!r}."
+        ) from None
+    return value
+
+
+def _parse_port(raw: str) -> int:
+    value = raw.strip()
+    if not value.isdigit() or not 0 <= int(value) <= 65535:
+        raise ConfigError(
+            f"DEMO_PORT must be a port number from 0 to 65535 (0 picks a free one); got {value!r}."
+        )
+    return int(value)
+
+
+def _parse_course_name(raw: str) -> str:
+    value = raw.strip()
+    if not value or len(value) > 100:
+        raise ConfigError("COURSE_NAME must be 1 to 100 characters.")
+    return value
+
+
+_PARSERS = {
+    "DISCORD_TOKEN": ("token", _parse_token),
+    "DATABASE_PATH": ("database_path", lambda raw: _parse_path("DATABASE_PATH", raw)),
+    "LOG_LEVEL": ("log_level", _parse_log_level),
+    "DEV_GUILD_ID": ("dev_guild_id", _parse_guild_id),
+    "LESSONS_DIR": ("lessons_dir", lambda raw: _parse_path("LESSONS_DIR", raw)),
+    "COURSE_NAME": ("course_name", _parse_course_name),
+    "DEFAULT_TIMEZONE": ("default_timezone", _parse_timezone),
+    "DEMO_PORT": ("demo_port", _parse_port),
+}
+SETTING_NAMES = tuple(_PARSERS)
+
+
+def settings_from_mapping(values: Mapping[str, str | None]) -> Settings:
+    """Build Settings from name/value pairs; unknown names are ignored, bad values raise ConfigError."""
+    kwargs: dict[str, object] = {}
+    for name, (attr, parse) in _PARSERS.items():
+        raw = values.get(name)
+        if raw is not None:
+            kwargs[attr] = parse(raw)
+    return Settings(**kwargs)  # type: ignore[arg-type]
+
+
+def load_settings(env_file: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from `.env` (if present) overridden by the process environment."""
+    env_file = env_file if env_file is not None else PROJECT_ROOT / ".env"
+    values: dict[str, str | None] = {}
+    if env_file.is_file():
+        values.update(dotenv_values(env_file))
+    source = os.environ if environ is None else environ
+    values.update({name: source[name] for name in SETTING_NAMES if name in source})
+    return settings_from_mapping(values)
+
+
+class TokenRedactor(logging.Filter):
+    """Replaces the token wherever it would appear in a log record."""
+
+    def __init__(self, token: str | None) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self._token:
+            message = record.getMessage()
+            if self._token in message:
+                record.msg = message.replace(self._token, "[token hidden]")
+                record.args = None
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    """Readable lines on stderr at the configured level; the token never printed."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S"))
+    handler.addFilter(TokenRedactor(settings.token))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+    logging.getLogger("discord.http").setLevel(max(logging.INFO, root.level))

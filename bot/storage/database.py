@@ -1,0 +1,175 @@
+"""The one SQLite connection: pragmas, transactions, versioned migrations and online backup."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_MIGRATION_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+BUSY_TIMEOUT_MS = 5000
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """The migration files in version order; versions must run 1, 2, 3 ... without gaps."""
+    found = []
+    for path in directory.iterdir():
+        match = _MIGRATION_RE.match(path.name)
+        if match:
+            found.append(Migration(int(match.group(1)), match.group(2), path.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise RuntimeError(f"migration {expected:04d} is missing (found {migration.version:04d})")
+    return found
+
+
+def split_statements(sql: str) -> list[str]:
+    """Split a migration script into complete statements (triggers keep their inner semicolons)."""
+    statements, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip() and not all(part.strip().startswith("--") for part in buffer.strip().splitlines()):
+        raise ValueError(f"incomplete SQL statement at the end of a migration: {buffer.strip()[:80]!r}")
+    return statements
+
+
+class Database:
+    """An open SQLite database. Writes go through `transaction()`, one at a time."""
+
+    def __init__(self, path: Path, connection: aiosqlite.Connection) -> None:
+        self.path = path
+        self._conn = connection
+        self._write_lock = asyncio.Lock()
+        self._closed = False
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Database:
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        for pragma in (
+            f"busy_timeout = {BUSY_TIMEOUT_MS}",
+            "journal_mode = WAL",
+            "foreign_keys = ON",
+            "synchronous = NORMAL",
+        ):
+            await conn.execute_fetchall(f"PRAGMA {pragma}")  # fetch, so no statement stays open
+        return cls(path, conn)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    async def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            await self._conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises."""
+        async with self._write_lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            else:
+                await self._conn.execute("COMMIT")
+
+    async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
+        """Run one write in its own transaction; returns the last row id."""
+        async with self.transaction() as conn:
+            cursor = await conn.execute(sql, params)
+            return cursor.lastrowid or 0
+
+    async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        async with self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        async with self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchval(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+    # -- schema --------------------------------------------------------------------------------
+
+    async def schema_version(self) -> int:
+        return int(await self.fetchval("PRAGMA user_version"))
+
+    async def migrate(
+        self, migrations: Iterable[Migration] | None = None, *, target: int | None = None
+    ) -> list[int]:
+        """Apply every migration newer than the database, each in one transaction; returns their versions."""
+        pending = list(migrations if migrations is not None else load_migrations())
+        current = await self.schema_version()
+        latest = pending[-1].version if pending else 0
+        if current > latest:
+            raise RuntimeError(
+                f"the database is at schema version {current}, newer than this code knows ({latest}): "
+                "upgrade coursebot or restore a backup"
+            )
+        applied = []
+        for migration in pending:
+            if migration.version <= current or (target is not None and migration.version > target):
+                continue
+            async with self.transaction() as conn:
+                for statement in split_statements(migration.sql):
+                    await conn.execute(statement)
+                await conn.execute(f"PRAGMA user_version = {migration.version}")
+            log.info("applied migration %04d_%s", migration.version, migration.name)
+            applied.append(migration.version)
+        return applied
+
+    async def backup(self, destination: Path | str) -> Path:
+        """A consistent copy while the bot runs, through SQLite's online backup API."""
+        destination = Path(destination)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if destination.exists():
+            raise FileExistsError(f"{destination} already exists; choose a new file name")
+        target = await aiosqlite.connect(str(destination))
+        try:
+            await self._conn.backup(target)
+        finally:
+            await target.close()
+        return destination
+
+
+async def open_database(path: Path | str) -> Database:
+    """Open the database and bring its schema up to date."""
+    db = await Database.open(path)
+    try:
+        await db.migrate()
+    except BaseException:
+        await db.close()
+        raise
+    return db
