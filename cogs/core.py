@@ -8,11 +8,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import notify
 from bot.app import CourseBot
 from bot.checks import member_roles, require, required_role
 from bot.errors import UserError
 from bot.guild_config import BotRole, Channel
-from bot import notify
 from bot.permissions import Role
 from bot.timezones import is_timezone, suggest_timezones
 
