@@ -24,12 +24,30 @@ COGS_DIR = PROJECT_ROOT / "cogs"
 
 def discover_extensions(directory: Path = COGS_DIR) -> list[str]:
     """Every module in cogs/, as extension names, core first."""
-    names = [
-        f"cogs.{info.name}"
-        for info in pkgutil.iter_modules([str(directory)])
-        if not info.name.startswith("_")
-    ]
+    names = [f"cogs.{info.name}" for info in pkgutil.iter_modules([str(directory)]) if not info.name.startswith("_")]
     return sorted(names, key=lambda name: (name != "cogs.core", name))
+
+
+# What the bot does in a server, and so the permissions its invite asks for (see README).
+REQUIRED_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    create_public_threads=True,  # a discussion thread under each published story
+    embed_links=True,
+    attach_files=True,  # poll charts, exports
+    read_message_history=True,
+    send_polls=True,
+    manage_messages=True,  # delete spam
+    moderate_members=True,  # "Delete + timeout"
+    ban_members=True,  # "Ban"
+)
+
+
+def invite_url(application_id: int) -> str:
+    return discord.utils.oauth_url(
+        application_id, permissions=REQUIRED_PERMISSIONS, scopes=("bot", "applications.commands")
+    )
 
 
 def build_intents() -> discord.Intents:
@@ -106,6 +124,7 @@ class CourseBot(commands.Bot):
     async def on_ready(self) -> None:
         assert self.user is not None
         log.info("logged in as %s (%s) in %d servers", self.user, self.user.id, len(self.guilds))
+        log.info("invite link: %s", invite_url(self.application_id or self.user.id))
 
     async def close(self) -> None:
         await super().close()

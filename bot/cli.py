@@ -103,9 +103,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     except discord.LoginFailure:
         raise CliError(LOGIN_HELP) from None
     except (OSError, discord.GatewayNotFound) as error:
-        raise CliError(
-            f"could not reach Discord ({type(error).__name__}): check the network and retry."
-        ) from None
+        raise CliError(f"could not reach Discord ({type(error).__name__}): check the network and retry.") from None
     return 0
 
 
@@ -113,9 +111,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     try:
         from bot.demo.runner import run_demo
     except ImportError as error:
-        raise CliError(
-            f"the demo needs the 'demo' extra ({error.name} is missing): pip install -e '.[demo]'"
-        ) from None
+        raise CliError(f"the demo needs the 'demo' extra ({error.name} is missing): pip install -e '.[demo]'") from None
     port = args.port if args.port is not None else settings.demo_port
     return asyncio.run(run_demo(settings, port=port, menu=not args.no_menu))
 

@@ -104,9 +104,7 @@ def _parse_timezone(raw: str) -> str:
 def _parse_port(raw: str) -> int:
     value = raw.strip()
     if not value.isdigit() or not 0 <= int(value) <= 65535:
-        raise ConfigError(
-            f"DEMO_PORT must be a port number from 0 to 65535 (0 picks a free one); got {value!r}."
-        )
+        raise ConfigError(f"DEMO_PORT must be a port number from 0 to 65535 (0 picks a free one); got {value!r}.")
     return int(value)
 
 

@@ -12,9 +12,7 @@ from bot.permissions import Role
 
 log = logging.getLogger("coursebot.errors")
 
-GENERIC_APOLOGY = (
-    "Sorry, something went wrong on our side. The error was logged; please try again in a moment."
-)
+GENERIC_APOLOGY = "Sorry, something went wrong on our side. The error was logged; please try again in a moment."
 
 
 class UserError(Exception):

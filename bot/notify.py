@@ -73,9 +73,7 @@ async def mod_log(
         log.info("mod-log (guild %s, no channel): %s", guild.id, text)
         return None
     try:
-        return (
-            await channel.send(content=text[:2000], embed=embed) if embed else await channel.send(text[:2000])
-        )
+        return await channel.send(content=text[:2000], embed=embed) if embed else await channel.send(text[:2000])
     except discord.HTTPException as error:
         log.warning("could not write to mod-log in guild %s: %s (%s)", guild.id, error, text)
         return None

@@ -15,9 +15,7 @@ from bot.permissions import Role
 class CourseView(discord.ui.View):
     """A View whose errors reach the user as a short ephemeral message and the log in full."""
 
-    async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
-    ) -> None:
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
         await report_interaction_error(interaction, error, where=f"{type(self).__name__} item {item!r}")
 
 
@@ -50,9 +48,7 @@ class CourseButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.c
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
-            if self.required_role is not Role.LEARNER and not await ensure_role(
-                interaction, self.required_role
-            ):
+            if self.required_role is not Role.LEARNER and not await ensure_role(interaction, self.required_role):
                 return
             await self.handle(interaction)
         except Exception as error:

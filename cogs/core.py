@@ -69,12 +69,8 @@ class Core(commands.Cog):
         if not changes:
             raise UserError("Pick at least one channel to set (mod_queue, stories, polls or mod_log).")
         assert interaction.guild is not None
-        await self.bot.guild_config.store.update(
-            interaction.guild.id, discord.utils.utcnow().isoformat(), **changes
-        )
-        lines = [
-            f"{which.purpose.capitalize()}: {ch.mention}" for which, ch in chosen.items() if ch is not None
-        ]
+        await self.bot.guild_config.store.update(interaction.guild.id, discord.utils.utcnow().isoformat(), **changes)
+        lines = [f"{which.purpose.capitalize()}: {ch.mention}" for which, ch in chosen.items() if ch is not None]
         warnings = [
             f"I can't use {ch.mention} yet: missing {', '.join(missing)}."
             for ch in chosen.values()
@@ -98,15 +94,9 @@ class Core(commands.Cog):
             raise UserError("Pick a moderator role, a host role, or both.")
         assert interaction.guild is not None
         if any(role is not None and role.is_default() for role in chosen.values()):
-            raise UserError(
-                "@everyone can't be the moderator or host role: pick a role only some members have."
-            )
-        await self.bot.guild_config.store.update(
-            interaction.guild.id, discord.utils.utcnow().isoformat(), **changes
-        )
-        lines = [
-            f"{which.default_name}: {role.mention}" for which, role in chosen.items() if role is not None
-        ]
+            raise UserError("@everyone can't be the moderator or host role: pick a role only some members have.")
+        await self.bot.guild_config.store.update(interaction.guild.id, discord.utils.utcnow().isoformat(), **changes)
+        lines = [f"{which.default_name}: {role.mention}" for which, role in chosen.items() if role is not None]
         await interaction.response.send_message("\n".join(["Saved.", *lines]), ephemeral=True)
         await notify.mod_log(self.bot, interaction.guild, f"{interaction.user} set roles: " + "; ".join(lines))
 
@@ -115,9 +105,7 @@ class Core(commands.Cog):
     @require(Role.ADMIN)
     async def setup_timezone(self, interaction: discord.Interaction, name: str) -> None:
         if not is_timezone(name):
-            raise UserError(
-                f"{name!r} is not a time zone I know. Pick one from the list, e.g. Europe/London."
-            )
+            raise UserError(f"{name!r} is not a time zone I know. Pick one from the list, e.g. Europe/London.")
         assert interaction.guild is not None
         await self.bot.guild_config.store.update(
             interaction.guild.id, discord.utils.utcnow().isoformat(), timezone=name
@@ -125,9 +113,7 @@ class Core(commands.Cog):
         await interaction.response.send_message(f"Saved. Server time zone: {name}.", ephemeral=True)
 
     @setup_timezone.autocomplete("name")
-    async def _timezone_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
+    async def _timezone_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=n, value=n) for n in suggest_timezones(current)]
 
     @setup_group.command(name="show", description="Show how the bot is set up in this server")

@@ -53,11 +53,13 @@ def seed_course_server(env: Env, name: str = "Digital Marketing Course") -> Cour
     hosts = guild.create_role("Hosts")
     admins = guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
     channels = {channel: guild.create_text_channel(channel) for channel in PUBLIC_CHANNELS}
-    staff_only = {
+    staff_only: dict = {
         guild.default_role: discord.PermissionOverwrite(view_channel=False),
         moderators: discord.PermissionOverwrite(view_channel=True),
         admins: discord.PermissionOverwrite(view_channel=True),
     }
+    if guild.me is not None:  # the bot must see the staff channels to post in them
+        staff_only[guild.me] = discord.PermissionOverwrite(view_channel=True)
     for channel in STAFF_CHANNELS:
         channels[channel] = guild.create_text_channel(channel, overwrites=staff_only)
     learner = guild.add_member(env.create_user("learner", global_name="Lee Learner"))

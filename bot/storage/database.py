@@ -126,9 +126,7 @@ class Database:
     async def schema_version(self) -> int:
         return int(await self.fetchval("PRAGMA user_version"))
 
-    async def migrate(
-        self, migrations: Iterable[Migration] | None = None, *, target: int | None = None
-    ) -> list[int]:
+    async def migrate(self, migrations: Iterable[Migration] | None = None, *, target: int | None = None) -> list[int]:
         """Apply every migration newer than the database, each in one transaction; returns their versions."""
         pending = list(migrations if migrations is not None else load_migrations())
         current = await self.schema_version()

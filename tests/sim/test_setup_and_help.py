@@ -1,0 +1,106 @@
+"""/setup and /help, driven as an admin, a moderator, a host and a learner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.app import CourseBot
+from bot.demo.world import CourseWorld
+from bot.storage.guilds import GuildSettingsStore
+
+
+def field_names(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return [field.name for field in result.response.embeds[0].fields]
+
+
+def help_text(result) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(field.value for field in result.response.embeds[0].fields)
+
+
+async def test_admin_sets_channels_and_roles_and_they_are_stored(course: CourseWorld, simcord_bot: CourseBot) -> None:
+    queue = course.guild.create_text_channel("review-here")
+    result = await course.admin.slash(course.channel("general"), "setup channels", mod_queue=queue)
+    assert result.ephemeral
+    assert "Saved." in result.response.content
+    assert queue.mention in result.response.content
+
+    mentors = course.guild.create_role("Mentors")
+    result = await course.admin.slash(course.channel("general"), "setup roles", moderator=mentors)
+    assert mentors.mention in result.response.content
+
+    stored = await GuildSettingsStore(simcord_bot.db).get(course.guild.id)
+    assert stored.mod_queue_channel_id == queue.id
+    assert stored.moderator_role_id == mentors.id
+    # the change is logged for the other moderators
+    assert "set roles" in course.channel("mod-log").last_message.content
+
+
+async def test_setup_is_refused_and_hidden_for_a_learner(course: CourseWorld, simcord_bot: CourseBot) -> None:
+    assert "setup show" not in course.learner.available_commands(course.channel("general"))
+    assert "setup show" in course.admin.available_commands(course.channel("general"))
+    # a server may lift the default in Server Settings > Integrations: the run-time check still refuses
+    setup = next(c for c in await simcord_bot.tree.fetch_commands() if c.name == "setup")
+    course.guild.set_command_permissions(setup.id, {course.guild.default_role: True})
+    result = await course.learner.slash(course.channel("general"), "setup show")
+    assert result.ephemeral
+    assert result.response.content == "Only members with the Manage Server permission can do that."
+    assert not result.response.embeds
+
+
+async def test_setup_show_reports_names_found_and_missing_permissions(course: CourseWorld) -> None:
+    result = await course.admin.slash(course.channel("general"), "setup show")
+    assert result.ephemeral
+    embed = result.response.embeds[0]
+    values = {field.name: field.value for field in embed.fields}
+    assert "found by name #mod-queue" in values["Moderator review queue"]
+    assert course.moderators_role.mention in values["Moderators role"]
+    assert values["Time zone"] == "UTC"
+
+
+async def test_setup_timezone_validates_and_autocompletes(course: CourseWorld, simcord_bot: CourseBot) -> None:
+    choices = await course.admin.autocomplete(course.channel("general"), "setup timezone", "name", "london")
+    assert "Europe/London" in [choice["value"] for choice in choices]
+    bad = await course.admin.slash(course.channel("general"), "setup timezone", name="Mars/Base")
+    assert bad.ephemeral and "not a time zone I know" in bad.response.content
+    await course.admin.slash(course.channel("general"), "setup timezone", name="Europe/London")
+    assert await simcord_bot.guild_config.timezone(course.guild.id) == "Europe/London"
+
+
+async def test_help_differs_by_role(course: CourseWorld) -> None:
+    channel = course.channel("general")
+    learner = await course.learner.slash(channel, "help")
+    moderator = await course.moderator.slash(channel, "help")
+    host = await course.host.slash(channel, "help")
+    admin = await course.admin.slash(channel, "help")
+    assert learner.ephemeral
+    assert field_names(learner) == ["For learners"]
+    assert "For moderators" not in field_names(host)
+    assert "For learners" in field_names(admin) and "For server managers" in field_names(admin)
+    assert "/setup channels" in help_text(admin)
+    assert "/setup channels" not in help_text(learner)
+    assert "/help" in help_text(learner)
+    for result in (moderator, host):  # features add their role sections; none of them sees /setup
+        assert "/setup channels" not in help_text(result)
+
+
+async def test_settings_survive_restarts(
+    course: CourseWorld, simcord_env, simcord_bot: CourseBot, bot_factory: Callable[[], CourseBot]
+) -> None:  # type: ignore[no-untyped-def]
+    queue = course.guild.create_text_channel("review-here")
+    await course.admin.slash(course.channel("general"), "setup channels", mod_queue=queue, stories=queue)
+    await course.admin.slash(course.channel("general"), "setup timezone", name="Asia/Tokyo")
+
+    await simcord_env.restart_bot()  # same process: setup_hook runs again
+    assert simcord_bot.setup_count == 2
+    result = await course.admin.slash(course.channel("general"), "setup show")
+    values = {field.name: field.value for field in result.response.embeds[0].fields}
+    assert values["Moderator review queue"] == queue.mention
+
+    fresh = bot_factory()
+    await simcord_env.restart_bot(fresh)  # a new process on the same database
+    assert fresh.setup_count == 1
+    result = await course.admin.slash(course.channel("general"), "setup show")
+    values = {field.name: field.value for field in result.response.embeds[0].fields}
+    assert values["Moderator review queue"] == queue.mention
+    assert values["Published stories"] == queue.mention
+    assert values["Time zone"] == "Asia/Tokyo"
