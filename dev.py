@@ -26,7 +26,7 @@ EXTRAS = {"start": "demo", "test": "test,demo"}
 
 def ensure_environment(extras: str) -> None:
     """Create .venv and install the project with `extras` unless the same install is already there."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be run by an older python3
         sys.exit(f"coursebot needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         print("Creating the virtual environment in .venv ...", flush=True)

@@ -61,7 +61,7 @@ def test_a_malformed_token_is_never_echoed() -> None:
 
 
 def test_missing_token_says_how_to_get_one() -> None:
-    with pytest.raises(ConfigError, match="DISCORD_TOKEN is not set.*Reset Token"):
+    with pytest.raises(ConfigError, match=r"DISCORD_TOKEN is not set.*Reset Token"):
         Settings().require_token()
 
 
