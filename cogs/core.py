@@ -30,6 +30,18 @@ def missing_channel_permissions(channel: discord.TextChannel) -> list[str]:
     return [name.replace("_", " ") for name in BOT_CHANNEL_PERMISSIONS if not getattr(perms, name)]
 
 
+def chunk_lines(lines: list[str], limit: int) -> list[str]:
+    """Join lines into blocks of at most `limit` characters (an embed field's limit)."""
+    chunks: list[str] = []
+    for line in lines:
+        line = line[:limit]
+        if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
+            chunks[-1] += "\n" + line
+        else:
+            chunks.append(line)
+    return chunks
+
+
 class Core(commands.Cog):
     """Per-server setup and help."""
 
@@ -156,9 +168,9 @@ class Core(commands.Cog):
                 grouped[role].append(f"`/{command.qualified_name}`: {command.description}")
         embed = discord.Embed(title="Course bot commands", colour=discord.Colour.blurple())
         for role in Role:
-            if grouped.get(role):
-                lines = sorted(grouped[role])
-                embed.add_field(name=f"For {role.label.lower()}", value="\n".join(lines)[:1024], inline=False)
+            for index, chunk in enumerate(chunk_lines(sorted(grouped.get(role, [])), 1024)):
+                name = f"For {role.label.lower()}" + (" (more)" if index else "")
+                embed.add_field(name=name, value=chunk, inline=False)
         embed.set_footer(text=self.bot.settings.course_name)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 

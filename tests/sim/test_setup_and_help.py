@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import discord
+
 from bot.app import CourseBot
 from bot.demo.world import CourseWorld
 from bot.storage.guilds import GuildSettingsStore
+from cogs.core import chunk_lines
 
 
 def field_names(result) -> list[str]:  # type: ignore[no-untyped-def]
@@ -104,3 +107,22 @@ async def test_settings_survive_restarts(
     assert values["Moderator review queue"] == queue.mention
     assert values["Published stories"] == queue.mention
     assert values["Time zone"] == "Asia/Tokyo"
+
+
+async def test_each_server_keeps_its_own_settings(course: CourseWorld, simcord_env, simcord_bot: CourseBot) -> None:  # type: ignore[no-untyped-def]
+    other = simcord_env.create_guild("Another Course")
+    other_admin_role = other.create_role("Owners", permissions=discord.Permissions(manage_guild=True))
+    other_admin = other.add_member(simcord_env.create_user("other-admin"), roles=[other_admin_role])
+    other_general = other.create_text_channel("general")
+    await other_admin.slash(other_general, "setup timezone", name="America/Chicago")
+    await course.admin.slash(course.channel("general"), "setup timezone", name="Europe/Paris")
+    assert await simcord_bot.guild_config.timezone(other.id) == "America/Chicago"
+    assert await simcord_bot.guild_config.timezone(course.guild.id) == "Europe/Paris"
+
+
+def test_help_chunks_long_sections_within_embed_limits() -> None:
+    lines = [f"`/cmd{i}`: " + "x" * 90 for i in range(30)]
+    chunks = chunk_lines(lines, 1024)
+    assert len(chunks) > 1
+    assert all(len(chunk) <= 1024 for chunk in chunks)
+    assert "\n".join(chunks).split("\n") == lines
