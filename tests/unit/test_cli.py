@@ -23,7 +23,8 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     for name in ("DISCORD_TOKEN", "LOG_LEVEL", "DEV_GUILD_ID", "DEFAULT_TIMEZONE", "DEMO_PORT", "COURSE_NAME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "bot.db"))
-    monkeypatch.setenv("LESSONS_DIR", str(PROJECT_ROOT / "data" / "lessons"))
+    (tmp_path / "lessons").mkdir()
+    monkeypatch.setenv("LESSONS_DIR", str(tmp_path / "lessons"))
     return tmp_path
 
 
