@@ -28,6 +28,13 @@ WELCOME = (
     "machine. Type `/` in the box below to see the commands (try `/help`), and switch who you are with the "
     "viewer picker or the terminal menu."
 )
+CHANNEL_HINTS = {
+    "lessons": "Read the course here: `/lesson show`, `/lesson search`, `/lesson list`, `/progress`.",
+    "stories": "Published learner stories appear here. Share yours with `/story share`.",
+    "polls": "Hosts: `/poll create` or `/poll schedule` a weekly poll; everyone votes here.",
+    "mod-queue": "Stories waiting for review and flagged posts arrive here, with one-click actions.",
+    "mod-log": "Every moderation decision is logged here.",
+}
 ADVANCES = {"h": (3600, "an hour"), "d": (86400, "a day"), "w": (7 * 86400, "a week")}
 VIEWER_ORDER = ("learner", "moderator", "host", "admin")
 
@@ -114,6 +121,9 @@ async def run_demo(settings: Settings, *, port: int, menu: bool = True) -> int:
             async with simcord.run(bot, check_errors=False, settle_timeout=30) as env:
                 world = seed_course_server(env)
                 await world.host.send(world.channel("general"), WELCOME)
+                for channel, hint in CHANNEL_HINTS.items():
+                    author = world.admin if channel.startswith("mod-") else world.host
+                    await author.send(world.channel(channel), hint)
                 await serve(world, port=port, menu=menu, stop=stop)
         finally:
             await bot.db.close()
