@@ -1,0 +1,1 @@
+"""Polls: option parsing and Discord's limits, weekly schedules, charts and CSV export (no Discord calls)."""

@@ -1,0 +1,61 @@
+"""CSV export of polls, answers and counts: one row per answer."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from bot.polls.models import PollRecord
+
+COLUMNS = (
+    "poll_id",
+    "schedule_id",
+    "week",
+    "question",
+    "status",
+    "created_at",
+    "ends_at",
+    "ended_at",
+    "multiselect",
+    "voters",
+    "counts_from",
+    "answer_id",
+    "answer",
+    "emoji",
+    "votes",
+)
+
+
+def _cell(text: str) -> str:
+    """Keep user text from being read as a spreadsheet formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def polls_csv(polls: Sequence[PollRecord]) -> str:
+    """Final counts from Discord for ended polls; for open polls, the votes the bot has seen so far."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for poll in polls:
+        for answer in poll.answers:
+            writer.writerow(
+                (
+                    poll.id,
+                    poll.schedule_id or "",
+                    poll.week.isoformat() if poll.week else "",
+                    _cell(poll.question),
+                    "open" if poll.is_open else "ended",
+                    poll.created_at.isoformat(timespec="seconds"),
+                    poll.ends_at.isoformat(timespec="seconds"),
+                    poll.ended_at.isoformat(timespec="seconds") if poll.ended_at else "",
+                    "yes" if poll.multiselect else "no",
+                    poll.voter_count,
+                    poll.counts_source or "seen so far",
+                    answer.answer_id,
+                    _cell(answer.text),
+                    answer.emoji or "",
+                    answer.count,
+                )
+            )
+    return buffer.getvalue()

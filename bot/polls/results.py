@@ -1,0 +1,43 @@
+"""Turning a poll's counts into text, chart bars and trend weeks (shared by results, trend and the cog)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.polls.charts import Bar, TrendWeek, percent
+from bot.polls.models import PollRecord
+
+BAR_WIDTH = 12
+
+
+def share_base(poll: PollRecord) -> int:
+    """What shares are of: the voters when each may pick several answers, else all votes."""
+    return poll.voter_count if poll.multiselect else sum(answer.count for answer in poll.answers)
+
+
+def summary_lines(poll: PollRecord) -> list[str]:
+    """One line per answer: a text bar, count and share; the leaders in bold."""
+    total = share_base(poll)
+    top = max((answer.count for answer in poll.answers), default=0)
+    lines = []
+    for answer in poll.answers:
+        share = percent(answer.count, total)
+        filled = round(BAR_WIDTH * min(share, 100) / 100)
+        bar = "█" * filled + "░" * (BAR_WIDTH - filled)
+        label = f"**{answer.label}**" if top and answer.count == top else answer.label
+        lines.append(f"`{bar}` {answer.count} ({share}%) · {label}")
+    return lines
+
+
+def chart_bars(poll: PollRecord) -> list[Bar]:
+    """Chart labels carry the answer text only: chart fonts have no emoji."""
+    return [Bar(answer.text, answer.count) for answer in poll.answers]
+
+
+def trend_weeks(polls: Sequence[PollRecord]) -> list[TrendWeek]:
+    """One entry per week that had a poll, oldest first, labelled with the week's date."""
+    weeks = []
+    for poll in sorted(polls, key=lambda p: (p.week or p.created_at.date(), p.id)):
+        day = poll.week or poll.created_at.date()
+        weeks.append(TrendWeek(day.strftime("%b %d"), poll.voter_count, tuple(chart_bars(poll))))
+    return weeks

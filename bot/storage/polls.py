@@ -1,0 +1,456 @@
+"""SQL for polls: posted polls, answers and final counts, votes seen, weekly schedules, their queue and runs."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from bot.polls.models import AnswerRecord, Claim, PollRecord, QueueItem, ScheduleRecord
+from bot.polls.options import AnswerSpec, answers_from_json, answers_to_json
+from bot.polls.schedule import Occurrence
+from bot.storage.database import Database
+
+
+def iso(moment: datetime) -> str:
+    """UTC ISO 8601 with a fixed width, so stored times sort as text."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _required_time(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _answers_json(answers: Sequence[AnswerSpec]) -> str:
+    return json.dumps(answers_to_json(list(answers)), ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class NewPoll:
+    """A poll just posted in Discord, to record."""
+
+    guild_id: int
+    channel_id: int
+    message_id: int
+    question: str
+    answers: tuple[AnswerSpec, ...]
+    multiselect: bool
+    hidden_results: bool
+    duration_hours: int
+    created_by: int
+    created_at: datetime
+    ends_at: datetime
+    schedule_id: int | None = None
+    week: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewSchedule:
+    guild_id: int
+    channel_id: int
+    question: str
+    answers: tuple[AnswerSpec, ...]
+    weekday: int
+    time_of_day: time
+    timezone: str
+    duration_hours: int
+    multiselect: bool
+    next_run_at: datetime
+    created_by: int
+    created_at: datetime
+
+
+_SCHEDULE_COLUMNS = """
+    s.*, (SELECT COUNT(*) FROM poll_queue q WHERE q.schedule_id = s.id AND q.used_week IS NULL) AS queued
+"""
+
+
+def _schedule(row: sqlite3.Row) -> ScheduleRecord:
+    return ScheduleRecord(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        question=row["question"],
+        answers=answers_from_json(json.loads(row["answers_json"])),
+        weekday=row["weekday"],
+        time_of_day=time.fromisoformat(row["time_of_day"]),
+        timezone=row["timezone"],
+        duration_hours=row["duration_hours"],
+        multiselect=bool(row["multiselect"]),
+        paused=bool(row["paused"]),
+        next_run_at=_required_time(row["next_run_at"]),
+        created_by=row["created_by"],
+        created_at=_required_time(row["created_at"]),
+        removed_at=_time(row["removed_at"]),
+        queued=row["queued"],
+    )
+
+
+def _queue_item(row: sqlite3.Row) -> QueueItem:
+    return QueueItem(
+        id=row["id"],
+        schedule_id=row["schedule_id"],
+        question=row["question"],
+        answers=answers_from_json(json.loads(row["answers_json"])),
+        added_by=row["added_by"],
+        added_at=_required_time(row["added_at"]),
+        used_week=date.fromisoformat(row["used_week"]) if row["used_week"] else None,
+    )
+
+
+class PollStore:
+    """Reads and writes the poll tables; every write is one transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- polls ---------------------------------------------------------------------------------
+
+    async def add_poll(self, poll: NewPoll) -> int:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO polls (guild_id, channel_id, message_id, question, multiselect, hidden_results,"
+                " duration_hours, schedule_id, week, created_by, created_at, ends_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    poll.guild_id,
+                    poll.channel_id,
+                    poll.message_id,
+                    poll.question,
+                    int(poll.multiselect),
+                    int(poll.hidden_results),
+                    poll.duration_hours,
+                    poll.schedule_id,
+                    poll.week.isoformat() if poll.week else None,
+                    poll.created_by,
+                    iso(poll.created_at),
+                    iso(poll.ends_at),
+                ),
+            )
+            poll_id = cursor.lastrowid
+            assert poll_id is not None
+            await conn.executemany(
+                "INSERT INTO poll_answers (poll_id, answer_id, text, emoji) VALUES (?, ?, ?, ?)",
+                [(poll_id, number, a.text, a.emoji) for number, a in enumerate(poll.answers, start=1)],
+            )
+            if poll.schedule_id is not None and poll.week is not None:
+                await conn.execute(
+                    "UPDATE poll_schedule_runs SET status = 'posted', poll_id = ? WHERE schedule_id = ? AND week = ?",
+                    (poll_id, poll.schedule_id, poll.week.isoformat()),
+                )
+            return poll_id
+
+    async def _records(self, where: str, params: Sequence[Any], suffix: str = "") -> list[PollRecord]:
+        rows = await self._db.fetchall(f"SELECT * FROM polls WHERE {where} {suffix}", params)
+        if not rows:
+            return []
+        ids = [row["id"] for row in rows]
+        marks = ", ".join("?" for _ in ids)
+        answers: dict[int, list[AnswerRecord]] = {poll_id: [] for poll_id in ids}
+        for row in await self._db.fetchall(
+            "SELECT a.*, (SELECT COUNT(*) FROM poll_votes v WHERE v.poll_id = a.poll_id"
+            " AND v.answer_id = a.answer_id) AS seen"
+            f" FROM poll_answers a WHERE a.poll_id IN ({marks}) ORDER BY a.poll_id, a.answer_id",
+            ids,
+        ):
+            answers[row["poll_id"]].append(
+                AnswerRecord(row["answer_id"], row["text"], row["emoji"], row["final_count"], row["seen"])
+            )
+        voters = {
+            row["poll_id"]: row["n"]
+            for row in await self._db.fetchall(
+                f"SELECT poll_id, COUNT(DISTINCT user_id) AS n FROM poll_votes WHERE poll_id IN ({marks})"
+                " GROUP BY poll_id",
+                ids,
+            )
+        }
+        return [
+            PollRecord(
+                id=row["id"],
+                guild_id=row["guild_id"],
+                channel_id=row["channel_id"],
+                message_id=row["message_id"],
+                question=row["question"],
+                multiselect=bool(row["multiselect"]),
+                hidden_results=bool(row["hidden_results"]),
+                duration_hours=row["duration_hours"],
+                schedule_id=row["schedule_id"],
+                week=date.fromisoformat(row["week"]) if row["week"] else None,
+                created_by=row["created_by"],
+                created_at=_required_time(row["created_at"]),
+                ends_at=_required_time(row["ends_at"]),
+                ended_at=_time(row["ended_at"]),
+                voters=row["voters"],
+                counts_source=row["counts_source"],
+                results_message_id=row["results_message_id"],
+                answers=tuple(answers[row["id"]]),
+                seen_voters=voters.get(row["id"], 0),
+            )
+            for row in rows
+        ]
+
+    async def get_poll(self, poll_id: int, guild_id: int | None = None) -> PollRecord | None:
+        if guild_id is None:
+            found = await self._records("id = ?", (poll_id,))
+        else:
+            found = await self._records("id = ? AND guild_id = ?", (poll_id, guild_id))
+        return found[0] if found else None
+
+    async def poll_for_message(self, message_id: int) -> int | None:
+        value = await self._db.fetchval("SELECT id FROM polls WHERE message_id = ?", (message_id,))
+        return int(value) if value is not None else None
+
+    async def recent_polls(self, guild_id: int, limit: int = 10) -> list[PollRecord]:
+        return await self._records("guild_id = ?", (guild_id, limit), "ORDER BY id DESC LIMIT ?")
+
+    async def search_polls(
+        self, guild_id: int, query: str, *, open_only: bool = False, limit: int = 25
+    ) -> list[tuple[int, str, bool]]:
+        """(id, question, open) of the newest polls whose question or number matches, for autocomplete."""
+        where = "guild_id = ? AND (question LIKE ? ESCAPE '\\' OR CAST(id AS TEXT) = ?)"
+        if open_only:
+            where += " AND ended_at IS NULL"
+        needle = query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = await self._db.fetchall(
+            f"SELECT id, question, ended_at IS NULL AS open FROM polls WHERE {where} ORDER BY id DESC LIMIT ?",
+            (guild_id, f"%{needle}%", query.strip().lstrip("#"), limit),
+        )
+        return [(row["id"], row["question"], bool(row["open"])) for row in rows]
+
+    async def polls_due(self, now: datetime) -> list[PollRecord]:
+        return await self._records("ended_at IS NULL AND ends_at <= ?", (iso(now),), "ORDER BY ends_at")
+
+    async def finish_poll(
+        self,
+        poll_id: int,
+        *,
+        counts: Mapping[int, int],
+        voters: int,
+        source: str,
+        ended_at: datetime,
+    ) -> bool:
+        """Store the final counts; False when the poll had already ended (someone else finished it)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE polls SET ended_at = ?, voters = ?, counts_source = ? WHERE id = ? AND ended_at IS NULL",
+                (iso(ended_at), voters, source, poll_id),
+            )
+            if cursor.rowcount == 0:
+                return False
+            await conn.executemany(
+                "UPDATE poll_answers SET final_count = ? WHERE poll_id = ? AND answer_id = ?",
+                [(count, poll_id, answer_id) for answer_id, count in counts.items()],
+            )
+            return True
+
+    async def postpone_end(self, poll_id: int, until: datetime) -> None:
+        """Look again later (Discord has not finalised the counts yet)."""
+        await self._db.execute("UPDATE polls SET ends_at = ? WHERE id = ?", (iso(until), poll_id))
+
+    async def set_results_message(self, poll_id: int, message_id: int) -> None:
+        await self._db.execute("UPDATE polls SET results_message_id = ? WHERE id = ?", (message_id, poll_id))
+
+    # -- votes ---------------------------------------------------------------------------------
+
+    async def record_vote(self, message_id: int, user_id: int, answer_id: int, at: datetime) -> bool:
+        """Remember a vote on a poll message we posted; False when the message is not one of our polls."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT OR IGNORE INTO poll_votes (poll_id, user_id, answer_id, voted_at)"
+                " SELECT id, ?, ?, ? FROM polls WHERE message_id = ?",
+                (user_id, answer_id, iso(at), message_id),
+            )
+            return cursor.rowcount > 0
+
+    async def remove_vote(self, message_id: int, user_id: int, answer_id: int) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM poll_votes WHERE user_id = ? AND answer_id = ?"
+                " AND poll_id = (SELECT id FROM polls WHERE message_id = ?)",
+                (user_id, answer_id, message_id),
+            )
+            return cursor.rowcount > 0
+
+    # -- schedules -----------------------------------------------------------------------------
+
+    async def add_schedule(self, schedule: NewSchedule) -> int:
+        return await self._db.execute(
+            "INSERT INTO poll_schedules (guild_id, channel_id, question, answers_json, weekday, time_of_day,"
+            " timezone, duration_hours, multiselect, next_run_at, created_by, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                schedule.guild_id,
+                schedule.channel_id,
+                schedule.question,
+                _answers_json(schedule.answers),
+                schedule.weekday,
+                schedule.time_of_day.strftime("%H:%M"),
+                schedule.timezone,
+                schedule.duration_hours,
+                int(schedule.multiselect),
+                iso(schedule.next_run_at),
+                schedule.created_by,
+                iso(schedule.created_at),
+            ),
+        )
+
+    async def get_schedule(self, schedule_id: int, guild_id: int | None = None) -> ScheduleRecord | None:
+        row = await self._db.fetchone(
+            f"SELECT {_SCHEDULE_COLUMNS} FROM poll_schedules s WHERE s.id = ? AND s.removed_at IS NULL"
+            " AND (? IS NULL OR s.guild_id = ?)",
+            (schedule_id, guild_id, guild_id),
+        )
+        return _schedule(row) if row else None
+
+    async def schedules(self, guild_id: int) -> list[ScheduleRecord]:
+        rows = await self._db.fetchall(
+            f"SELECT {_SCHEDULE_COLUMNS} FROM poll_schedules s WHERE s.guild_id = ? AND s.removed_at IS NULL"
+            " ORDER BY s.id",
+            (guild_id,),
+        )
+        return [_schedule(row) for row in rows]
+
+    async def schedules_due(self, now: datetime) -> list[ScheduleRecord]:
+        rows = await self._db.fetchall(
+            f"SELECT {_SCHEDULE_COLUMNS} FROM poll_schedules s"
+            " WHERE s.removed_at IS NULL AND s.paused = 0 AND s.next_run_at <= ? ORDER BY s.next_run_at",
+            (iso(now),),
+        )
+        return [_schedule(row) for row in rows]
+
+    async def set_paused(self, schedule_id: int, paused: bool, next_run_at: datetime | None = None) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE poll_schedules SET paused = ?, next_run_at = COALESCE(?, next_run_at) WHERE id = ?",
+                (int(paused), iso(next_run_at) if next_run_at else None, schedule_id),
+            )
+
+    async def remove_schedule(self, schedule_id: int, at: datetime) -> None:
+        await self._db.execute(
+            "UPDATE poll_schedules SET removed_at = ? WHERE id = ? AND removed_at IS NULL", (iso(at), schedule_id)
+        )
+
+    async def next_due(self) -> datetime | None:
+        """The earliest moment anything needs doing: a poll to close or a schedule to fire."""
+        value = await self._db.fetchval(
+            "SELECT MIN(t) FROM ("
+            " SELECT MIN(ends_at) AS t FROM polls WHERE ended_at IS NULL"
+            " UNION ALL SELECT MIN(next_run_at) FROM poll_schedules WHERE removed_at IS NULL AND paused = 0)"
+        )
+        return _time(value)
+
+    async def claim_week(
+        self,
+        schedule: ScheduleRecord,
+        post: Occurrence | None,
+        skipped: Sequence[Occurrence],
+        next_run_at: datetime,
+        now: datetime,
+    ) -> tuple[Claim | None, list[Occurrence]]:
+        """Atomically: record skipped weeks, claim the week to post, take the next queued question.
+
+        A week already recorded (posted, skipped or claimed before a restart) is never claimed again.
+        Returns the claim (None when there is nothing to post) and the weeks newly recorded as skipped.
+        """
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE poll_schedules SET next_run_at = ? WHERE id = ? AND next_run_at = ?",
+                (iso(next_run_at), schedule.id, iso(schedule.next_run_at)),
+            )
+            if cursor.rowcount == 0:  # another pass moved it on already
+                return None, []
+            newly_skipped: list[Occurrence] = []
+            for occurrence in skipped:
+                cursor = await conn.execute(
+                    "INSERT OR IGNORE INTO poll_schedule_runs (schedule_id, week, due_at, status, recorded_at)"
+                    " VALUES (?, ?, ?, 'skipped', ?)",
+                    (schedule.id, occurrence.day.isoformat(), iso(occurrence.due), iso(now)),
+                )
+                if cursor.rowcount:
+                    newly_skipped.append(occurrence)
+            if post is None:
+                return None, newly_skipped
+            cursor = await conn.execute(
+                "INSERT OR IGNORE INTO poll_schedule_runs (schedule_id, week, due_at, status, recorded_at)"
+                " VALUES (?, ?, ?, 'claimed', ?)",
+                (schedule.id, post.day.isoformat(), iso(post.due), iso(now)),
+            )
+            if cursor.rowcount == 0:
+                return None, newly_skipped
+            queued = await (
+                await conn.execute(
+                    "SELECT id, question, answers_json FROM poll_queue"
+                    " WHERE schedule_id = ? AND used_week IS NULL ORDER BY id LIMIT 1",
+                    (schedule.id,),
+                )
+            ).fetchone()
+            question, answers, queue_id = schedule.question, schedule.answers, None
+            if queued is not None:
+                queue_id = queued["id"]
+                question, answers = queued["question"], answers_from_json(json.loads(queued["answers_json"]))
+                await conn.execute("UPDATE poll_queue SET used_week = ? WHERE id = ?", (post.day.isoformat(), queue_id))
+                await conn.execute(
+                    "UPDATE poll_schedule_runs SET queue_id = ? WHERE schedule_id = ? AND week = ?",
+                    (queue_id, schedule.id, post.day.isoformat()),
+                )
+            return Claim(schedule, post.day, post.due, question, answers, queue_id), newly_skipped
+
+    async def fail_claim(self, claim: Claim) -> None:
+        """Posting failed: mark the week failed and give its queued question back to the next week."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE poll_schedule_runs SET status = 'failed' WHERE schedule_id = ? AND week = ?",
+                (claim.schedule.id, claim.week.isoformat()),
+            )
+            if claim.queue_id is not None:
+                await conn.execute("UPDATE poll_queue SET used_week = NULL WHERE id = ?", (claim.queue_id,))
+
+    async def runs(self, schedule_id: int) -> list[tuple[date, str, int | None]]:
+        """(week, status, poll id) of every recorded week, oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT week, status, poll_id FROM poll_schedule_runs WHERE schedule_id = ? ORDER BY week",
+            (schedule_id,),
+        )
+        return [(date.fromisoformat(row["week"]), row["status"], row["poll_id"]) for row in rows]
+
+    async def schedule_polls(self, schedule_id: int) -> list[PollRecord]:
+        return await self._records("schedule_id = ?", (schedule_id,), "ORDER BY week")
+
+    async def search_schedules(self, guild_id: int, query: str, limit: int = 25) -> list[tuple[int, str]]:
+        needle = query.strip().casefold()
+        return [
+            (schedule.id, schedule.question)
+            for schedule in await self.schedules(guild_id)
+            if not needle or needle in schedule.question.casefold() or needle.lstrip("#") == str(schedule.id)
+        ][:limit]
+
+    # -- queue ---------------------------------------------------------------------------------
+
+    async def add_to_queue(
+        self, schedule_id: int, question: str, answers: Sequence[AnswerSpec], added_by: int, at: datetime
+    ) -> int:
+        return await self._db.execute(
+            "INSERT INTO poll_queue (schedule_id, question, answers_json, added_by, added_at) VALUES (?, ?, ?, ?, ?)",
+            (schedule_id, question, _answers_json(answers), added_by, iso(at)),
+        )
+
+    async def queue(self, schedule_id: int, *, include_used: bool = False) -> list[QueueItem]:
+        rows = await self._db.fetchall(
+            "SELECT * FROM poll_queue WHERE schedule_id = ? AND (? OR used_week IS NULL) ORDER BY id",
+            (schedule_id, int(include_used)),
+        )
+        return [_queue_item(row) for row in rows]
+
+    # -- export --------------------------------------------------------------------------------
+
+    async def polls_for_export(self, guild_id: int, schedule_id: int | None = None) -> list[PollRecord]:
+        if schedule_id is None:
+            return await self._records("guild_id = ?", (guild_id,), "ORDER BY id")
+        return await self._records("guild_id = ? AND schedule_id = ?", (guild_id, schedule_id), "ORDER BY id")

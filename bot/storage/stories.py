@@ -1,0 +1,259 @@
+"""SQL for learner stories: submission, review decisions, publishing, withdrawal, browsing and export."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.storage.database import Database
+from bot.stories.model import NewStory, Screening, Story, StoryStatus, StoryText
+
+_PUBLISHED = StoryStatus.PUBLISHED.value
+_PENDING = StoryStatus.PENDING.value
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The result of trying to decide a story: `done` is False when someone else got there first."""
+
+    done: bool
+    story: Story
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _story(row: sqlite3.Row) -> Story:
+    submitted = _time(row["submitted_at"])
+    assert submitted is not None
+    return Story(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        number=row["number"],
+        author_id=row["author_id"],
+        author_name=row["author_name"],
+        text=StoryText(row["title"], row["tried"], row["worked"], row["did_not_work"]),
+        anonymous=bool(row["anonymous"]),
+        lesson_slug=row["lesson_slug"],
+        status=StoryStatus(row["status"]),
+        submitted_at=submitted,
+        screening=Screening(
+            flagged=bool(row["flagged"]), score=row["spam_score"], reasons=tuple(json.loads(row["spam_reasons"]))
+        ),
+        decided_by=row["decided_by"],
+        decided_at=_time(row["decided_at"]),
+        decline_reason=row["decline_reason"],
+        edited=bool(row["edited"]),
+        withdrawn_at=_time(row["withdrawn_at"]),
+        queue_channel_id=row["queue_channel_id"],
+        queue_message_id=row["queue_message_id"],
+        post_channel_id=row["post_channel_id"],
+        post_message_id=row["post_message_id"],
+        thread_id=row["thread_id"],
+    )
+
+
+def _published_filter(guild_id: int, lesson_slug: str | None, author_id: int | None) -> tuple[str, list[Any]]:
+    """WHERE clause for public listings; an author filter never reveals their anonymous stories."""
+    where, params = ["guild_id = ?", "status = ?"], [guild_id, _PUBLISHED]
+    if lesson_slug is not None:
+        where.append("lesson_slug = ?")
+        params.append(lesson_slug)
+    if author_id is not None:
+        where += ["author_id = ?", "anonymous = 0"]
+        params.append(author_id)
+    return " AND ".join(where), params
+
+
+class StoryStore:
+    """Reads and writes the `stories` table; every write is one transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- submission ----------------------------------------------------------------------------
+
+    async def add(self, new: NewStory) -> Story:
+        """Store a pending story; its per-server number is allocated in the same transaction."""
+        text, screening = new.text, new.screening
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO stories (guild_id, number, author_id, author_name, anonymous, lesson_slug, "
+                "title, tried, worked, did_not_work, flagged, spam_score, spam_reasons, submitted_at) "
+                "VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM stories WHERE guild_id = ?), "
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+                (
+                    new.guild_id,
+                    new.guild_id,
+                    new.author_id,
+                    new.author_name,
+                    int(new.anonymous),
+                    new.lesson_slug,
+                    text.title,
+                    text.tried,
+                    text.worked,
+                    text.did_not_work,
+                    int(screening.flagged),
+                    screening.score,
+                    json.dumps(list(screening.reasons)),
+                    new.submitted_at.isoformat(),
+                ),
+            )
+            row = await cursor.fetchone()
+            await cursor.close()
+        assert row is not None
+        return _story(row)
+
+    async def set_queue_post(self, story_id: int, channel_id: int, message_id: int) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE stories SET queue_channel_id = ?, queue_message_id = ? WHERE id = ?",
+                (channel_id, message_id, story_id),
+            )
+
+    # -- reading -------------------------------------------------------------------------------
+
+    async def get(self, story_id: int) -> Story | None:
+        row = await self._db.fetchone("SELECT * FROM stories WHERE id = ?", (story_id,))
+        return _story(row) if row else None
+
+    async def by_number(self, guild_id: int, number: int) -> Story | None:
+        row = await self._db.fetchone("SELECT * FROM stories WHERE guild_id = ? AND number = ?", (guild_id, number))
+        return _story(row) if row else None
+
+    async def by_author(self, guild_id: int, author_id: int) -> list[Story]:
+        """A learner's own stories, newest first, anonymous ones included."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM stories WHERE guild_id = ? AND author_id = ? ORDER BY number DESC",
+            (guild_id, author_id),
+        )
+        return [_story(row) for row in rows]
+
+    async def pending(self, guild_id: int, limit: int = -1) -> list[Story]:
+        """Stories waiting for review, oldest first (all of them unless `limit` is given)."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM stories WHERE guild_id = ? AND status = ? ORDER BY number LIMIT ?",
+            (guild_id, _PENDING, limit),
+        )
+        return [_story(row) for row in rows]
+
+    async def count_pending(self, guild_id: int) -> int:
+        return int(
+            await self._db.fetchval(
+                "SELECT COUNT(*) FROM stories WHERE guild_id = ? AND status = ?", (guild_id, _PENDING)
+            )
+        )
+
+    async def pending_without_queue_post(self, submitted_before: datetime) -> list[Story]:
+        """Pending stories (in every server) submitted before a time whose review post never reached #mod-queue."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM stories WHERE status = ? AND queue_message_id IS NULL AND submitted_at < ? "
+            "ORDER BY guild_id, number",
+            (_PENDING, submitted_before.isoformat()),
+        )
+        return [_story(row) for row in rows]
+
+    async def count_published(
+        self, guild_id: int, *, lesson_slug: str | None = None, author_id: int | None = None
+    ) -> int:
+        where, params = _published_filter(guild_id, lesson_slug, author_id)
+        return int(await self._db.fetchval(f"SELECT COUNT(*) FROM stories WHERE {where}", params))
+
+    async def published(
+        self,
+        guild_id: int,
+        *,
+        lesson_slug: str | None = None,
+        author_id: int | None = None,
+        offset: int = 0,
+        limit: int = 10,
+    ) -> list[Story]:
+        """Published stories, newest publication first."""
+        where, params = _published_filter(guild_id, lesson_slug, author_id)
+        rows = await self._db.fetchall(
+            f"SELECT * FROM stories WHERE {where} ORDER BY decided_at DESC, number DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [_story(row) for row in rows]
+
+    async def random_published(self, guild_id: int, rng: random.Random | None = None) -> Story | None:
+        total = await self.count_published(guild_id)
+        if total == 0:
+            return None
+        found = await self.published(guild_id, offset=(rng or random).randrange(total), limit=1)
+        return found[0] if found else None
+
+    async def all_stories(self, guild_id: int) -> list[Story]:
+        """Every story of a server in number order (for export)."""
+        rows = await self._db.fetchall("SELECT * FROM stories WHERE guild_id = ? ORDER BY number", (guild_id,))
+        return [_story(row) for row in rows]
+
+    # -- review --------------------------------------------------------------------------------
+
+    async def _decide(self, story_id: int, sql: str, params: tuple[Any, ...]) -> Decision:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(sql + " WHERE id = ? AND status = ?", (*params, story_id, _PENDING))
+            done = cursor.rowcount == 1
+        story = await self.get(story_id)
+        if story is None:
+            raise LookupError(f"story {story_id} does not exist")
+        return Decision(done, story)
+
+    async def approve(
+        self, story_id: int, moderator_id: int, at: datetime, edited_text: StoryText | None = None
+    ) -> Decision:
+        """Publish a pending story (optionally with the moderator's edits); no-op if already decided."""
+        if edited_text is None:
+            return await self._decide(
+                story_id,
+                "UPDATE stories SET status = ?, decided_by = ?, decided_at = ?",
+                (_PUBLISHED, moderator_id, at.isoformat()),
+            )
+        text = edited_text
+        return await self._decide(
+            story_id,
+            "UPDATE stories SET status = ?, decided_by = ?, decided_at = ?, edited = 1, "
+            "title = ?, tried = ?, worked = ?, did_not_work = ?",
+            (_PUBLISHED, moderator_id, at.isoformat(), text.title, text.tried, text.worked, text.did_not_work),
+        )
+
+    async def decline(self, story_id: int, moderator_id: int, at: datetime, reason: str) -> Decision:
+        """Decline a pending story with a reason for the learner; no-op if already decided."""
+        return await self._decide(
+            story_id,
+            "UPDATE stories SET status = ?, decided_by = ?, decided_at = ?, decline_reason = ?",
+            (StoryStatus.DECLINED.value, moderator_id, at.isoformat(), reason),
+        )
+
+    async def reopen(self, story_id: int) -> None:
+        """Undo an approval whose post could not be made, so the story can be approved again."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE stories SET status = ?, decided_by = NULL, decided_at = NULL "
+                "WHERE id = ? AND status = ? AND post_message_id IS NULL",
+                (_PENDING, story_id, _PUBLISHED),
+            )
+
+    async def set_published_post(self, story_id: int, channel_id: int, message_id: int, thread_id: int | None) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE stories SET post_channel_id = ?, post_message_id = ?, thread_id = ? WHERE id = ?",
+                (channel_id, message_id, thread_id, story_id),
+            )
+
+    # -- withdrawal ----------------------------------------------------------------------------
+
+    async def withdraw(self, story_id: int, at: datetime) -> Story | None:
+        """Withdraw a pending or published story; None when it was neither (anymore)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE stories SET status = ?, withdrawn_at = ? WHERE id = ? AND status IN (?, ?)",
+                (StoryStatus.WITHDRAWN.value, at.isoformat(), story_id, _PENDING, _PUBLISHED),
+            )
+            done = cursor.rowcount == 1
+        return await self.get(story_id) if done else None

@@ -1,0 +1,1 @@
+"""Learner stories: what they tried, what worked, what did not; reviewed by moderators, then published."""

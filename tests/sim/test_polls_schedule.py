@@ -1,0 +1,240 @@
+"""SimCord: weekly polls across a DST change, the question queue, restarts, missed weeks, management, trend."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from PIL import Image
+
+from bot.storage.polls import PollStore
+from tests.sim.test_polls import quiet_other_loops
+
+DAY = 86400
+NEW_YORK = ZoneInfo("America/New_York")  # DST starts Sunday 2026-03-08
+
+
+async def restart(env, bot) -> None:  # type: ignore[no-untyped-def]
+    await env.restart_bot(bot)
+    quiet_other_loops(bot)
+
+
+def poll_messages(course):  # type: ignore[no-untyped-def]
+    return [m for m in course.channel("polls").history() if m.poll is not None]
+
+
+def mod_log(course) -> list[str]:  # type: ignore[no-untyped-def]
+    return [m.content for m in course.channel("mod-log").history()]
+
+
+async def advance_to(env, moment: datetime) -> None:  # type: ignore[no-untyped-def]
+    """Advance the clock a day at a time (as a real week goes by) up to `moment`."""
+    while env.now() < moment:
+        await env.advance_time(min(DAY, (moment - env.now()).total_seconds()))
+
+
+async def schedule(course, **options):  # type: ignore[no-untyped-def]
+    options.setdefault("question", "How was this week's lesson?")
+    options.setdefault("options", "👍 Clear; 🤔 So-so; 😵 Lost")
+    options.setdefault("weekday", 0)
+    options.setdefault("time", "09:00")
+    options.setdefault("timezone", "America/New_York")
+    options = {name: value for name, value in options.items() if value is not None}
+    return await course.host.slash(course.channel("general"), "poll schedule", **options)
+
+
+async def test_weekly_poll_for_eight_weeks_across_dst_with_queue_and_restarts(
+    course, simcord_bot, simcord_env, bot_factory
+):
+    quiet_other_loops(simcord_bot)
+    await advance_to(simcord_env, datetime(2026, 2, 4, tzinfo=UTC))
+    created = await schedule(course, duration_hours=48)
+    assert created.ephemeral
+    assert "Weekly poll #1 scheduled" in created.response.content
+    assert "Mondays at 09:00 (America/New_York)" in created.response.content
+    for n in (1, 2):
+        queued = await course.host.slash(
+            course.channel("general"),
+            "poll queue add",
+            schedule=1,
+            question=f"Queued question {n}?",
+            options="Yes; No",
+        )
+        assert f"question {n} in line" in queued.response.content
+
+    bot = simcord_bot
+    restarts = {datetime(2026, 2, 25, tzinfo=UTC): None, datetime(2026, 3, 11, tzinfo=UTC): "new process"}
+    end = datetime(2026, 3, 31, 12, tzinfo=UTC)  # eight Mondays: Feb 9 .. Mar 30
+    while simcord_env.now() < end:
+        await simcord_env.advance_time(DAY)
+        for when, kind in list(restarts.items()):
+            if simcord_env.now() >= when:  # mid-week restarts, the second as a new process
+                del restarts[when]
+                bot = bot_factory() if kind else bot
+                await restart(simcord_env, bot)
+        latest = poll_messages(course)[-1:]
+        if latest and latest[0].poll.expires_at > simcord_env.now():
+            await course.learner.vote(latest[0], answer=1)
+
+    posted = poll_messages(course)
+    local = [m.created_at.astimezone(NEW_YORK) for m in posted]
+    assert [t.date().isoformat() for t in local] == [
+        "2026-02-09",
+        "2026-02-16",
+        "2026-02-23",
+        "2026-03-02",
+        "2026-03-09",
+        "2026-03-16",
+        "2026-03-23",
+        "2026-03-30",
+    ]
+    assert {(t.weekday(), t.hour, t.minute) for t in local} == {(0, 9, 0)}
+    assert [m.created_at.hour for m in posted] == [14, 14, 14, 14, 13, 13, 13, 13]  # UTC moves with DST
+    assert [m.poll.question for m in posted[:3]] == [
+        "Queued question 1?",
+        "Queued question 2?",
+        "How was this week's lesson?",
+    ]
+    assert all("🗓️ Weekly poll" in m.content for m in posted)
+
+    store = PollStore(bot.db)
+    runs = await store.runs(1)
+    assert [status for _, status, _ in runs] == ["posted"] * 8
+    polls = await store.schedule_polls(1)
+    assert len(polls) == 8
+    assert [p.voter_count for p in polls[:7]] == [1] * 7
+    results = [m for m in course.channel("polls").history() if m.content.startswith("📊 The poll is closed")]
+    assert len(results) == 7  # the eighth is still open
+
+    trend = await course.learner.slash(course.channel("general"), "poll trend", schedule=1)
+    reply = trend.response
+    assert not reply.ephemeral
+    assert "7 weeks" in reply.embeds[0].description
+    image = Image.open(io.BytesIO(await reply.attachments[0].read()))
+    assert image.size == (1200, 600)
+
+
+async def test_missed_week_is_posted_late_within_its_duration(course, simcord_bot, simcord_env, bot_factory):
+    quiet_other_loops(simcord_bot)
+    await schedule(course, time="9am", timezone="UTC", duration_hours=24)
+    simcord_bot.get_cog("Polls").due_loop.cancel()  # the bot is down over Monday morning
+    await simcord_env.advance_time((datetime(2026, 1, 5, 15, tzinfo=UTC) - simcord_env.now()).total_seconds())
+    assert poll_messages(course) == []
+
+    bot = bot_factory()
+    await restart(simcord_env, bot)
+    [late] = poll_messages(course)
+    assert "posted late" in late.content
+    assert late.poll.expires_at == datetime(2026, 1, 6, 9, tzinfo=UTC)  # closes when planned
+    assert any("was posted late" in line for line in mod_log(course))
+
+    await restart(simcord_env, bot_factory())  # another restart the same week: no second post
+    await simcord_env.advance_time(DAY)
+    assert len(poll_messages(course)) == 1
+
+
+async def test_missed_week_past_its_duration_is_skipped_and_logged(course, simcord_bot, simcord_env, bot_factory):
+    quiet_other_loops(simcord_bot)
+    await schedule(course, time="09:00", timezone="UTC", duration_hours=6)
+    simcord_bot.get_cog("Polls").due_loop.cancel()
+    await simcord_env.advance_time((datetime(2026, 1, 5, 16, tzinfo=UTC) - simcord_env.now()).total_seconds())
+    bot = bot_factory()
+    await restart(simcord_env, bot)
+    assert poll_messages(course) == []
+    [skipped] = [line for line in mod_log(course) if "Skipped weekly poll #1" in line]
+    assert "Monday 05 January 2026" in skipped
+    assert await PollStore(bot.db).runs(1) == [(datetime(2026, 1, 5).date(), "skipped", None)]
+
+    await advance_to(simcord_env, datetime(2026, 1, 12, 10, tzinfo=UTC))
+    [posted] = poll_messages(course)
+    assert posted.created_at == datetime(2026, 1, 12, 9, tzinfo=UTC)
+    assert "posted late" not in posted.content
+
+    export = await course.host.slash(course.channel("general"), "poll export", schedule=1)
+    rows = (await export.response.attachments[0].read()).decode().splitlines()
+    assert export.response.attachments[0].filename == "polls-schedule-1.csv"
+    assert len(rows) == 1 + 3
+    assert rows[1].startswith("1,1,2026-01-12,How was this week's lesson?,open,")
+
+
+async def test_pause_resume_unschedule_and_list(course, simcord_bot, simcord_env):
+    quiet_other_loops(simcord_bot)
+    await schedule(course, timezone=None)
+    listing = await course.host.slash(course.channel("general"), "poll schedules")
+    field = listing.response.embeds[0].fields[0]
+    assert "Mondays at 09:00 (UTC)" in field.value  # no server time zone set: UTC
+    assert "next: <t:1767603600:F>" in field.value  # Monday 2026-01-05 09:00 UTC
+
+    paused = await course.host.slash(course.channel("general"), "poll pause", schedule=1)
+    assert "is paused" in paused.response.content
+    await simcord_env.advance_time(7 * DAY)
+    assert poll_messages(course) == []
+    again = await course.host.slash(course.channel("general"), "poll pause", schedule=1)
+    assert "already paused" in again.response.content
+
+    resumed = await course.host.slash(course.channel("general"), "poll resume", schedule=1)
+    assert "back on" in resumed.response.content
+    await simcord_env.advance_time(7 * DAY)
+    assert len(poll_messages(course)) == 1  # the paused week is not made up
+
+    learner = await course.learner.slash(course.channel("general"), "poll unschedule", schedule=1)
+    assert "Only course hosts" in learner.response.content
+    removed = await course.host.slash(course.channel("general"), "poll unschedule", schedule=1)
+    assert "is stopped" in removed.response.content
+    await simcord_env.advance_time(7 * DAY)
+    assert len(poll_messages(course)) == 1
+    empty = await course.host.slash(course.channel("general"), "poll schedules")
+    assert "No weekly polls yet" in empty.response.content
+
+
+async def test_schedule_input_problems_each_have_a_message(course, simcord_bot):
+    result = await schedule(course, time="25:99", timezone="Mars/Olympus", options="Only one", duration_hours=200)
+    text = result.response.content
+    assert result.ephemeral
+    assert text.startswith("I didn't schedule the poll")
+    assert "at least 2 answers" in text
+    assert "within a week (168 hours)" in text
+    assert "could not read the time “25:99”" in text
+    assert "don't know the time zone “Mars/Olympus”" in text
+    assert await PollStore(simcord_bot.db).schedules(course.guild.id) == []
+
+    refused = await course.learner.slash(
+        course.channel("general"), "poll schedule", question="Q?", options="a; b", weekday=0, time="09:00"
+    )
+    assert "Only course hosts" in refused.response.content
+
+
+async def test_server_timezone_is_the_default_and_autocomplete(course, simcord_bot):
+    await course.admin.slash(course.channel("general"), "setup timezone", name="Europe/Berlin")
+    result = await schedule(course, timezone=None, weekday=4, time="18:30")
+    assert "Fridays at 18:30 (Europe/Berlin)" in result.response.content
+    choices = await course.host.autocomplete(course.channel("general"), "poll schedule", "timezone", "new_y")
+    assert "America/New_York" in [c["value"] for c in choices]
+    export = await course.host.slash(course.channel("general"), "poll export", schedule=1)
+    assert "no polls to export" in export.response.content
+
+
+async def test_queue_list_and_refusals(course, simcord_bot):
+    await schedule(course, timezone="UTC")
+    empty = await course.host.slash(course.channel("general"), "poll queue list", schedule=1)
+    assert "Nothing queued" in empty.response.content
+    refused = await course.learner.slash(
+        course.channel("general"), "poll queue add", schedule=1, question="Mine?", options="a; b"
+    )
+    assert "Only course hosts" in refused.response.content
+    bad = await course.host.slash(course.channel("general"), "poll queue add", schedule=1, question="Q?", options="a")
+    assert "at least 2 answers" in bad.response.content
+    for n in (1, 2):
+        await course.host.slash(
+            course.channel("general"), "poll queue add", schedule=1, question=f"Topic {n}?", options="a; b"
+        )
+    listing = await course.host.slash(course.channel("general"), "poll queue list", schedule=1)
+    assert listing.ephemeral
+    lines = listing.response.content.splitlines()
+    assert lines[1] == "1. <t:1767603600:D>: Topic 1?"  # Monday 5 January
+    assert lines[2] == "2. <t:1768208400:D>: Topic 2?"  # Monday 12 January
+    missing = await course.host.slash(course.channel("general"), "poll queue list", schedule=9)
+    assert "There is no weekly poll #9" in missing.response.content
+    no_trend = await course.learner.slash(course.channel("general"), "poll trend", schedule=1)
+    assert "no closed weeks yet" in no_trend.response.content

@@ -1,0 +1,128 @@
+"""Charts (real PNGs of a Discord-friendly size), result summaries, trend weeks and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+
+from PIL import Image
+
+from bot.polls.charts import BACKGROUND, Bar, TrendWeek, render_results, render_trend
+from bot.polls.export import COLUMNS, polls_csv
+from bot.polls.models import AnswerRecord, PollRecord
+from bot.polls.results import chart_bars, summary_lines, trend_weeks
+
+T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
+
+
+def record(counts: list[int | None], *, seen: list[int] | None = None, week: date | None = None, **extra: object):  # type: ignore[no-untyped-def]
+    seen = seen or [0] * len(counts)
+    texts = ["SEO basics", "Paid social", '=HYPERLINK("x")', "Email"]
+    answers = tuple(
+        AnswerRecord(i + 1, texts[i], "🔍" if i == 0 else None, count, seen[i]) for i, count in enumerate(counts)
+    )
+    values: dict[str, object] = dict(
+        id=1,
+        guild_id=10,
+        channel_id=20,
+        message_id=30,
+        question="Which topic?",
+        multiselect=False,
+        hidden_results=False,
+        duration_hours=24,
+        schedule_id=None,
+        week=week,
+        created_by=7,
+        created_at=T0,
+        ends_at=T0 + timedelta(hours=24),
+        ended_at=T0 + timedelta(hours=24),
+        voters=sum(c or 0 for c in counts),
+        counts_source="discord",
+        results_message_id=None,
+        answers=answers,
+    )
+    values.update(extra)
+    return PollRecord(**values)  # type: ignore[arg-type]
+
+
+def image(png: bytes) -> Image.Image:
+    loaded = Image.open(io.BytesIO(png))
+    loaded.load()
+    return loaded
+
+
+def test_results_chart_is_a_dark_png_of_discord_size() -> None:
+    png = render_results("Which topic should the next live session cover?", [Bar("SEO", 3), Bar("Ads", 5)])
+    picture = image(png)
+    assert picture.format == "PNG"
+    assert picture.size == (1200, 600)
+    assert picture.convert("RGB").getpixel((5, 5)) == tuple(int(BACKGROUND[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def test_results_chart_copes_with_no_votes_ten_answers_and_long_text() -> None:
+    assert image(render_results("Q?", [Bar("a", 0), Bar("b", 0)])).size == (1200, 600)
+    bars = [Bar("x" * 55, n) for n in range(10)]
+    assert image(render_results("Q" * 300, bars, subtitle="Final results")).size == (1200, 600)
+
+
+def test_trend_chart_with_changing_answers_and_empty_weeks() -> None:
+    weeks = [
+        TrendWeek("Jan 05", 3, (Bar("Clear", 2), Bar("Lost", 1))),
+        TrendWeek("Jan 12", 0, (Bar("Yes", 0), Bar("No", 0), Bar("Maybe", 0))),
+    ]
+    assert image(render_trend("Weekly pulse", weeks)).size == (1200, 600)
+    assert image(render_trend("Nothing yet", [])).size == (1200, 600)
+
+
+def test_summary_lines_show_bars_counts_shares_and_bold_leaders() -> None:
+    lines = summary_lines(record([3, 1, 0]))
+    assert lines[0] == "`█████████░░░` 3 (75%) · **🔍 SEO basics**"
+    assert lines[1] == "`███░░░░░░░░░` 1 (25%) · Paid social"
+    assert lines[2].startswith("`░░░░░░░░░░░░` 0 (0%)")
+    assert all("**" not in line for line in summary_lines(record([0, 0])))
+
+
+def test_open_polls_use_the_votes_seen() -> None:
+    open_poll = record([None, None], seen=[2, 1], ended_at=None, voters=None, counts_source=None)
+    assert [bar.count for bar in chart_bars(open_poll)] == [2, 1]
+    assert chart_bars(open_poll)[0].label == "SEO basics"  # no emoji on charts
+
+
+def test_trend_weeks_are_in_week_order() -> None:
+    weeks = trend_weeks([record([1, 1], week=date(2026, 1, 12), id=2), record([4, 0], week=date(2026, 1, 5))])
+    assert [(w.label, w.voters) for w in weeks] == [("Jan 05", 4), ("Jan 12", 2)]
+
+
+def test_csv_has_a_row_per_answer_and_defuses_formulas() -> None:
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                polls_csv(
+                    [
+                        record([3, 1, 2]),
+                        record([None, None], ended_at=None, id=2, seen=[1, 0], voters=None, counts_source=None),
+                    ]
+                )
+            )
+        )
+    )
+    assert tuple(rows[0]) == COLUMNS
+    assert len(rows) == 1 + 3 + 2
+    first = dict(zip(COLUMNS, rows[1], strict=True))
+    assert (first["question"], first["status"], first["answer"], first["emoji"], first["votes"]) == (
+        "Which topic?",
+        "ended",
+        "SEO basics",
+        "🔍",
+        "3",
+    )
+    assert dict(zip(COLUMNS, rows[3], strict=True))["answer"] == '\'=HYPERLINK("x")'
+    still_open = dict(zip(COLUMNS, rows[4], strict=True))
+    assert (still_open["status"], still_open["counts_from"], still_open["votes"]) == ("open", "seen so far", "1")
+
+
+def test_multiple_answer_shares_are_of_voters() -> None:
+    lines = summary_lines(record([2, 1], multiselect=True, voters=2))
+    assert lines[0].startswith("`████████████` 2 (100%)")
+    assert lines[1].startswith("`██████░░░░░░` 1 (50%)")
