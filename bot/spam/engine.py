@@ -1,0 +1,256 @@
+"""The spam engine: a message and its context in, a verdict out (score, action, reasons, links).
+
+Pure and fast: no Discord, no I/O after the shipped lists are loaded (once per process). A message
+that cannot contain a link costs one regular-expression pre-check plus the flood bookkeeping.
+
+    engine = SpamEngine(SpamConfig())             # one per server, built from its settings
+    verdict = engine.check(MessageContext(content=text, author_id=..., channel_id=...))
+    if verdict.action != "none": ...              # verdict.reasons explain the score
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from bot.spam.config import SpamConfig
+from bot.spam.flood import FloodCopy, FloodTracker
+from bot.spam.links import EMPTY, Extraction, Link, extract, maybe_has_link
+from bot.spam.lists import ShippedLists, shipped_lists
+from bot.spam.lookalike import ProtectedNames
+from bot.spam.signals import (
+    LinkFacts,
+    LinkSignals,
+    Reason,
+    context_reasons,
+    disguise_reason,
+    masked_reasons,
+    wording_reason,
+)
+
+__all__ = ["FloodCopy", "Link", "MessageContext", "Reason", "SpamEngine", "Verdict", "assess_text"]
+
+Action = Literal["none", "flag", "delete"]
+
+MIN_FLOOD_TEXT = 12  # link-free texts shorter than this are not tracked for floods ("ok", "thanks!")
+
+
+@dataclass(frozen=True)
+class MessageContext:
+    """A message to check and what is known about it (unknown values stay None / 0).
+
+    `timestamp` is aware UTC (None = now); ages are in days; `author_message_count` is how many
+    messages the member has posted before this one (a link among the first few counts).
+    `mention_count` / `mentions_everyone` come from the message's resolved mentions; `@everyone`
+    and `<@...>` written in the text are counted too. `message_id` identifies the copy for
+    `SpamEngine.flood_copies` (0 when there is none, e.g. in `coursebot spam scan`).
+    """
+
+    content: str
+    author_id: int = 0
+    channel_id: int = 0
+    guild_id: int = 0
+    timestamp: datetime | None = None
+    account_age_days: float | None = None
+    member_age_days: float | None = None
+    author_message_count: int | None = None
+    mention_count: int = 0
+    mentions_everyone: bool = False
+    message_id: int = 0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The engine's answer for one message.
+
+    `score` is the sum of the reasons' weights; `action` is "none", "flag" (send to the moderator
+    queue) or "delete" (remove at once). `links` are every link found (each with `.url`, `.host`,
+    `.registered_domain`, `.masked_text`). `flood_key` groups copies of the same text or link from
+    one author: it is the same for every copy, so an incident stored with it can collect later
+    copies; `SpamEngine.flood_copies(flood_key)` lists the copies seen. It is None for messages the
+    tracker ignores (short link-free texts, exempt authors and channels, `assess_text`).
+    A flood itself is signalled by the `flood` (or `cross_post`) reason.
+    """
+
+    score: float
+    action: Action
+    reasons: tuple[Reason, ...]
+    links: tuple[Link, ...]
+    flood_key: str | None = None
+
+    @property
+    def reason_texts(self) -> list[str]:
+        """The reasons as moderators read them, strongest first."""
+        return [r.detail for r in self.reasons]
+
+    @property
+    def codes(self) -> list[str]:
+        """The reason codes, strongest first."""
+        return [r.code for r in self.reasons]
+
+    @property
+    def flagged(self) -> bool:
+        """True for "flag" and "delete"."""
+        return self.action != "none"
+
+
+_CLEAN = Verdict(0.0, "none", (), ())
+_QUIET_FIELDS = {"score": 0.0, "action": "none", "reasons": (), "links": ()}
+
+
+def _quiet(key: str) -> Verdict:
+    """A clean verdict carrying a flood key, built without the frozen-dataclass __init__ (hot path)."""
+    verdict = object.__new__(Verdict)
+    verdict.__dict__.update(_QUIET_FIELDS, flood_key=key)
+    return verdict
+
+
+class SpamEngine:
+    """Scores messages for one server. Stateful only through its flood tracker.
+
+    Building one is cheap: the shipped lists are loaded once per process and shared. Keep one
+    engine per server for as long as its settings stay the same (the flood tracker lives in it);
+    after a settings change use `reconfigured(new_config)` to keep the floods seen so far.
+    """
+
+    def __init__(self, config: SpamConfig | None = None) -> None:
+        self.config = config or SpamConfig()
+        self.lists: ShippedLists = shipped_lists()
+        self.protected = ProtectedNames.build(self.config.protected_names)
+        self.tracker = FloodTracker(self.config.flood_window_seconds, self.config.flood_max_keys)
+        self.signals = LinkSignals(self.config, self.lists, self.protected)
+
+    def reconfigured(self, config: SpamConfig) -> SpamEngine:
+        """A new engine with other settings that keeps this one's flood tracker (same window)."""
+        engine = SpamEngine(config)
+        if config.flood_window_seconds == self.config.flood_window_seconds:
+            engine.tracker = self.tracker
+        return engine
+
+    # -- public API ------------------------------------------------------------------------------
+
+    def check(self, ctx: MessageContext) -> Verdict:
+        """Score one message and remember it for flood detection. Never raises on any text."""
+        config = self.config
+        if ctx.author_id in config.exempt_user_ids or ctx.channel_id in config.exempt_channel_ids:
+            return _CLEAN
+        content = ctx.content or ""
+        if not maybe_has_link(content):
+            if len(content) < MIN_FLOOD_TEXT:
+                return _CLEAN
+            key = _text_key(ctx.author_id, content)
+            now = ctx.timestamp.timestamp() if ctx.timestamp is not None else time.time()
+            copies = self.tracker.record(key, FloodCopy(ctx.channel_id, ctx.message_id, ctx.author_id, now))
+            if len(copies) == 1:
+                return _quiet(key)
+            flood = self._flood_reason(copies)
+            return self._verdict([flood] if flood else [], (), key)
+        return self._assess(ctx, track=True, prechecked=True)
+
+    def flood_copies(self, flood_key: str | None) -> list[FloodCopy]:
+        """Copies the tracker saw for a flood key within the window (channel, message id, time)."""
+        if not flood_key:
+            return []
+        return self.tracker.copies(flood_key)
+
+    def assess(self, text: str) -> Verdict:
+        """Score a text without context and without touching the flood tracker (a dry run)."""
+        return self._assess(MessageContext(content=text or ""), track=False)
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _assess(self, ctx: MessageContext, *, track: bool, prechecked: bool = False) -> Verdict:
+        config, lists = self.config, self.lists
+        extraction: Extraction = extract(ctx.content, prechecked=prechecked) if ctx.content else EMPTY
+        facts: list[LinkFacts] = self.signals.facts(extraction.links) if extraction.links else []
+        reasons: list[Reason] = []
+        if facts:
+            reasons.extend(self.signals.reasons(facts))
+            reasons.extend(masked_reasons(facts, extraction.text, config))
+            wording = wording_reason(facts, extraction.text, config, lists)
+            if wording:
+                reasons.append(wording)
+            disguise = disguise_reason(extraction, facts, config)
+            if disguise:
+                reasons.append(disguise)
+            reasons.extend(
+                context_reasons(
+                    facts,
+                    extraction,
+                    config,
+                    member_age_days=ctx.member_age_days,
+                    account_age_days=ctx.account_age_days,
+                    author_message_count=ctx.author_message_count,
+                    mention_count=ctx.mention_count,
+                    mentions_everyone=ctx.mentions_everyone,
+                )
+            )
+        key = None
+        if track:
+            key, flood = self._track(ctx, facts)
+            if flood:
+                reasons.append(flood)
+        return self._verdict(reasons, extraction.links, key)
+
+    def _track(self, ctx: MessageContext, facts: list[LinkFacts]) -> tuple[str | None, Reason | None]:
+        """Record the message under its flood key: its first untrusted link, else its text."""
+        now = ctx.timestamp.timestamp() if ctx.timestamp is not None else time.time()
+        first = next((f.link for f in facts if not f.trusted), None)
+        if first is not None:
+            key = f"l:{ctx.author_id}:{first.host}{first.path.lower()}"
+        else:
+            key = _text_key(ctx.author_id, ctx.content)
+        copies = self.tracker.record(key, FloodCopy(ctx.channel_id, ctx.message_id, ctx.author_id, now))
+        return key, self._flood_reason(copies) if len(copies) > 1 else None
+
+    def _flood_reason(self, copies: Sequence[FloodCopy]) -> Reason | None:
+        channels = len({c.channel_id for c in copies})
+        if channels < 2:
+            return None
+        config = self.config
+        window = _window_text(config.flood_window_seconds)
+        if channels >= config.flood_channels:
+            return Reason("flood", config.weight("flood"), f"same message in {channels} channels within {window}")
+        return Reason("cross_post", config.weight("cross_post"), f"same message in {channels} channels within {window}")
+
+    def _verdict(self, reasons: list[Reason], links: tuple[Link, ...], key: str | None) -> Verdict:
+        if not reasons:
+            return Verdict(0.0, "none", (), links, key)
+        config = self.config
+        reasons.sort(key=lambda r: -r.weight)
+        score = round(sum(r.weight for r in reasons), 2)
+        action: Action = "none"
+        if score >= config.flag_threshold:
+            action = "flag"
+        if (config.delete_enabled and score >= config.delete_threshold) or (
+            config.delete_phishing and any(r.code == "phishing_list" for r in reasons)
+        ):
+            action = "delete"
+        return Verdict(score, action, tuple(reasons), links, key)
+
+
+def _text_key(author_id: int, content: str) -> str:
+    # Copies pasted by a spammer are identical; CRC-32 plus length is stable across restarts.
+    text = content.strip()
+    return f"t:{author_id}:{zlib.crc32(text.encode('utf-8', 'surrogatepass')):08x}{len(text):x}"
+
+
+def _window_text(seconds: float) -> str:
+    if seconds >= 120 and seconds % 60 == 0:
+        return f"{seconds / 60:.0f} minutes"
+    return f"{seconds:.0f} seconds"
+
+
+_DEFAULT_ENGINE: SpamEngine | None = None
+
+
+def assess_text(text: str) -> Verdict:
+    """Stateless check of a text with the default settings (for stories and `/spam check`)."""
+    global _DEFAULT_ENGINE
+    if _DEFAULT_ENGINE is None:
+        _DEFAULT_ENGINE = SpamEngine()
+    return _DEFAULT_ENGINE.assess(text)

@@ -1,0 +1,87 @@
+"""Cross-channel flood tracking: the same text or link from one author in several channels.
+
+Memory is bounded: at most `max_keys` keys (least recently seen dropped first), at most
+`max_copies` copies a key, and copies older than the window are dropped when their key is seen.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from collections.abc import Sequence
+from typing import NamedTuple
+
+
+class FloodCopy(NamedTuple):
+    """One copy of a repeated message: where it was posted and which message it was."""
+
+    channel_id: int
+    message_id: int
+    author_id: int
+    timestamp: float  # seconds since the epoch (UTC)
+
+
+class FloodTracker:
+    """Remembers recent copies per key within a sliding time window."""
+
+    def __init__(self, window_seconds: float, max_keys: int = 20_000, max_copies: int = 50) -> None:
+        self.window = float(window_seconds)
+        self.max_keys = max(1, int(max_keys))
+        self.max_copies = max(2, int(max_copies))
+        # insertion order = least recently seen first; one copy is kept as the bare FloodCopy
+        # (OrderedDict: dropping the oldest key is O(1); a plain dict's first key can be slow to find)
+        self._copies: OrderedDict[str, FloodCopy | deque[FloodCopy]] = OrderedDict()
+        self._message_ids: OrderedDict[int, None] = OrderedDict()  # recent ids: an edit is not a copy
+
+    def __len__(self) -> int:
+        return len(self._copies)
+
+    def record(self, key: str, copy: FloodCopy) -> Sequence[FloodCopy]:
+        """Add a copy and return the copies of `key` within the window, this one included (a live
+        view: read it before the next call). A message id seen before (an edit) is not added again."""
+        store = self._copies
+        held = store.pop(key, None)
+        if copy.message_id:
+            ids = self._message_ids
+            edit = copy.message_id in ids
+            ids[copy.message_id] = None
+            if len(ids) > self.max_keys:
+                ids.popitem(last=False)
+        else:
+            edit = False
+        if held is None:  # the usual case: a message seen once, kept as a bare tuple (cheap)
+            store[key] = copy
+            if len(store) > self.max_keys:
+                store.popitem(last=False)
+            return (copy,)
+        if type(held) is FloodCopy:
+            copies: deque[FloodCopy] = deque((held,), maxlen=self.max_copies)
+        else:
+            copies = held  # type: ignore[assignment]
+        store[key] = copies  # re-inserted: now the most recently seen
+        self._expire(copies, copy.timestamp)
+        if not edit:
+            copies.append(copy)
+        return copies
+
+    def channels(self, key: str, now: float) -> int:
+        """Distinct channels among the copies of `key` still within the window."""
+        copies = self.copies(key)
+        return len({c.channel_id for c in copies if c.timestamp >= now - self.window})
+
+    def copies(self, key: str) -> list[FloodCopy]:
+        """The copies remembered for `key` (oldest first); empty when unknown or forgotten."""
+        held = self._copies.get(key)
+        if held is None:
+            return []
+        if type(held) is FloodCopy:
+            return [held]
+        return list(held)  # type: ignore[arg-type]
+
+    def _expire(self, copies: deque[FloodCopy], now: float) -> None:
+        limit = now - self.window
+        while copies and copies[0].timestamp < limit:
+            copies.popleft()
+
+    def clear(self) -> None:
+        self._copies.clear()
+        self._message_ids.clear()

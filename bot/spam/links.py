@@ -1,0 +1,410 @@
+"""Finding every link in a message, including disguised ones.
+
+Found: scheme URLs, `<url>`, `www.` hosts, bare domains (`example.com`, only with a known public
+suffix), masked Markdown links `[text](url)` and Discord invites. Undone first: `hxxp`,
+`example[.]com` / `(dot)`, `example . com`, zero-width and other invisible characters, full-width
+characters and ideographic dots, percent-encoded hosts and dots. Text inside code blocks and inline
+code is ignored, as Discord does not make links there.
+
+`maybe_has_link(text)` is the cheap pre-check: when it is False no link work is done at all.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import unquote, urlsplit
+
+from bot.spam.domains import DomainInfo, domain_info
+
+MAX_SCAN_CHARS = 8_000  # Discord messages are at most 4,000 characters; longer input is cut
+MAX_LINKS = 50
+
+# Invisible characters that change nothing on screen (zero-width, joiners, direction marks, BOM,
+# soft hyphen, Hangul fillers, variation selectors, tag characters).
+_INVISIBLE_CLASS = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e007f"
+)
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CLASS}]+")
+_DOTS = ".\u3002\uff0e\uff61\ufe52\u2024"  # full stop, ideographic, full-width, half-width, small, one-dot leader
+
+# Common top-level domains accepted after a spaced dot ("example . com", "example dot com").
+# English words that are also TLDs (me, in, it, to, live, shop, ...) are left out on purpose.
+SPACED_TLDS = frozenset(
+    [
+        "com",
+        "net",
+        "org",
+        "info",
+        "biz",
+        "xyz",
+        "io",
+        "gg",
+        "ru",
+        "ly",
+        "tk",
+        "ml",
+        "ga",
+        "cf",
+        "gq",
+        "pw",
+        "su",
+        "icu",
+        "cn",
+        "de",
+        "uk",
+        "co",
+    ]
+)
+# Bare words that end in a TLD but are usually file names: not links without a scheme or www.
+FILE_LIKE_TLDS = frozenset(
+    [
+        "py",
+        "sh",
+        "md",
+        "rs",
+        "pl",
+        "so",
+        "ps",
+        "zip",
+        "mov",
+        "java",
+        "rb",
+        "pm",
+        "cs",
+        "ts",
+        "js",
+    ]
+)
+
+_TLD_ALT = "|".join(sorted(SPACED_TLDS))
+
+_WIDE_DOTS_RE = re.compile(f"[{_DOTS[1:]}]")  # ideographic / full-width dots: prepare() first
+_WIDE_LETTERS_RE = re.compile("[\uff01-\uff5e]")
+_BRACKET_DOT_MARKS = ("[.", "(.", "{.", "[ .", "( .", "dot]", "dot)", "dot}", "DOT]", "DOT)")
+# a dot followed by two letters of one case (a suffix never looks like "Th" in "Great.This")
+_DOT_THEN_WORD_RE = re.compile(r"\.(?:[a-z]{2}|[A-Z]{2}|[^\W\d_a-zA-Z]{2})")
+_DOT_THEN_TLD_RE = re.compile(rf"\.\s*(?:{_TLD_ALT})(?![\w-])")
+_WORD_DOT_WORD_RE = re.compile(rf"[^\W_]\s+dot\s+(?:{_TLD_ALT})(?![\w-])")
+
+
+def maybe_has_link(text: str) -> bool:
+    """Fast pre-check: False means the text cannot hold a link (clean messages stop here).
+
+    A link needs a dot between a name and a suffix, written somehow: `x.y`, `x . com`, `x[.]y`,
+    `x dot com`, `x%2ey`, or full-width / ideographic dots and invisible characters (which send the
+    text to the full check). Text without any of these is skipped with a few C-speed scans.
+    """
+    if not text.isascii():
+        if _WIDE_DOTS_RE.search(text):
+            return True
+        if "." in text and _WIDE_LETTERS_RE.search(text):
+            return True
+        if _INVISIBLE_RE.search(text):
+            text = _INVISIBLE_RE.sub("", text)
+    if "." not in text:
+        low = text.lower()
+        return "%2e" in low or ("dot" in low and _spelled_dot(low))
+    if "[." in text or "(." in text or "{." in text or "[ ." in text or "( ." in text:
+        return True
+    for m in _DOT_THEN_WORD_RE.finditer(text):
+        before = m.start() - 1
+        if before >= 0 and text[before].isalnum():
+            return True
+    low = text.lower()
+    if "://" in text or "www." in low or "%2e" in low or _DOT_THEN_TLD_RE.search(low):
+        return True
+    return "dot" in low and _spelled_dot(low)
+
+
+def _spelled_dot(low: str) -> bool:
+    """`example dot com`, `example[dot]com`, `example(dot)com`."""
+    return "dot]" in low or "dot)" in low or "dot}" in low or _WORD_DOT_WORD_RE.search(low) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One link found in a message.
+
+    `url` is what a click opens (scheme added to bare domains), `host` the lowercase Unicode host,
+    `registered_domain` the domain under the public suffix (`someone.vercel.app`), `masked_text`
+    the visible text of a masked link `[text](url)` (None otherwise). `disguises` names the tricks
+    undone to find it ("hxxp", "bracketed dot", "spaced dot", "invisible characters",
+    "full-width characters", "percent-encoding", "user-info"), `invite_code` is set for Discord
+    invites, and `start`/`end` locate it in the prepared text of the `Extraction`.
+    """
+
+    url: str
+    host: str
+    registered_domain: str
+    masked_text: str | None = None
+    path: str = ""
+    kind: str = "url"  # "url", "masked", "www", "bare"
+    disguises: tuple[str, ...] = ()
+    invite_code: str | None = None
+    suffix: str = ""
+    private_suffix: bool = False
+    is_ip: bool = False
+    punycode: bool = False
+    start: int = 0
+    end: int = 0
+
+    @property
+    def defanged(self) -> str:
+        """The URL made unclickable for showing to moderators: `hxxps://example[.]com/...`."""
+        url = self.url.replace("http", "hxxp", 1) if self.url.startswith("http") else self.url
+        return url.replace(".", "[.]")
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """The links of a message and the prepared text they were found in."""
+
+    text: str  # code removed, disguises undone: positions of links refer to this text
+    links: tuple[Link, ...]
+    disguises: frozenset[str]
+
+
+EMPTY = Extraction("", (), frozenset())
+
+_CODE_RE = re.compile(r"```.*?```|``[^`]+?``|`[^`]+`", re.DOTALL)
+_HXXP_RE = re.compile(r"\bh(?:xx|\*\*)p(s?)(?:\[:\]|\[://\]|:)(?://|\[//\]|\\/\\/)?", re.IGNORECASE)
+_BRACKET_DOT_RE = re.compile(r"\s?(?:\[\s*(?:\.|dot)\s*\]|\(\s*(?:\.|dot)\s*\)|\{\s*(?:\.|dot)\s*\})\s?", re.IGNORECASE)
+_WORD_DOT_RE = re.compile(r"([^\W_])\s+dot\s+([a-z]{2,10})(?![\w-])", re.IGNORECASE)
+_SPACED_DOT_RE = re.compile(r"([^\W_])(?:\s+\.\s*|\.\s+)([a-zA-Z]{2,4})(?![\w-])")
+_SPACED_GATE_RE = re.compile(rf"\.\s+(?:{_TLD_ALT})(?![\w-])")  # literal first: fast scans
+_SPACED_GATE2_RE = re.compile(rf" \.(?:{_TLD_ALT})(?![\w-])")
+_SCHEME_SPACE_RE = re.compile(r"(://(?:[\w-]+\.)+)[ \t]+(?=[\w-]+(?:\.|/|\s|$))")
+_PCT_DOT_RE = re.compile(r"(?<=[^\W_])%2e(?=[^\W_])", re.IGNORECASE)
+_FULLWIDTH_RE = re.compile(f"[\uff01-\uff5e{_DOTS[1:]}]")
+_DOT_TABLE = str.maketrans({d: "." for d in _DOTS[1:]})
+
+_URL_CHARS = r"[^\s<>\"'`\[\]{}|\\^]"
+_MASKED_RE = re.compile(
+    r"\[(?P<mtext>[^\[\]\n]{1,300})\]\(\s*<?(?P<murl>https?://[^\s<>()]+(?:\([^\s<>()]*\)[^\s<>()]*)*)>?"
+    r"(?:\s+\"[^\"\n]{0,200}\")?\s*\)"
+)
+_IN_TOKEN_RE = re.compile(
+    rf"(?P<url>(?:https?|ftp)://{_URL_CHARS}+)"
+    rf"|(?P<www>(?<![\w.@/-])(?i:www)\d{{0,3}}\.{_URL_CHARS}+)"
+    r"|(?P<bare>(?<![\w.@/:%-])(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?P<tld>[^\W\d_]{2,24})(?![\w@-])"
+    rf"(?:[/?#:]{_URL_CHARS}*)?)",
+)
+_TRAILING = ".,;:!?'\")]}*_~>|"
+
+_INVITE_HOSTS = {
+    "discord.gg": "",
+    "discord.com": "/invite/",
+    "discordapp.com": "/invite/",
+    "ptb.discord.com": "/invite/",
+    "canary.discord.com": "/invite/",
+    "discord.me": "",
+    "discord.io": "",
+    "dsc.gg": "",
+    "invite.gg": "",
+    "discord.link": "",
+}
+
+
+def _strip_code(text: str) -> str:
+    return _CODE_RE.sub(" ", text) if "`" in text else text
+
+
+def prepare(text: str) -> tuple[str, set[str]]:
+    """Text with code removed and disguises undone, and the names of the disguises found."""
+    disguises: set[str] = set()
+    text = _strip_code(text[:MAX_SCAN_CHARS])
+    if not text.isascii():
+        if _INVISIBLE_RE.search(text):
+            text = _INVISIBLE_RE.sub("", text)
+            disguises.add("invisible characters")
+        if _FULLWIDTH_RE.search(text):
+            if any("\uff01" <= ch <= "\uff5e" for ch in text):
+                disguises.add("full-width characters")
+            text = unicodedata.normalize("NFKC", text).translate(_DOT_TABLE)
+        text = _strip_code(text)
+    if "%" in text:
+        new = _PCT_DOT_RE.sub(".", text)
+        if new != text:
+            disguises.add("percent-encoding")
+            text = new
+    lowered = text.lower()
+    if "hxxp" in lowered or "h**p" in lowered:
+        new = _HXXP_RE.sub(lambda m: f"http{m.group(1).lower()}://", text)
+        if new != text:
+            disguises.add("hxxp")
+            text = new
+    if ("[" in text or "(" in text or "{" in text) and any(mark in text for mark in _BRACKET_DOT_MARKS):
+        new = _BRACKET_DOT_RE.sub(".", text)
+        if new != text:
+            disguises.add("bracketed dot")
+            text = new
+    if " dot " in lowered:
+        new = _WORD_DOT_RE.sub(_join_word_dot, text)
+        if new != text:
+            disguises.add("spaced dot")
+            text = new
+    if "://" in text and (". " in text or ".\t" in text):
+        for _ in range(3):
+            new = _SCHEME_SPACE_RE.sub(_join_scheme_space, text)
+            if new == text:
+                break
+            disguises.add("spaced dot")
+            text = new
+    if "." in text and (_SPACED_GATE_RE.search(lowered) or _SPACED_GATE2_RE.search(lowered)):
+        new = _SPACED_DOT_RE.sub(_join_spaced_dot, text)
+        if new != text:
+            disguises.add("spaced dot")
+            text = new
+    return text, disguises
+
+
+def _tld_ok(tld: str) -> bool:
+    return (tld.islower() or tld.isupper()) and tld.lower() in SPACED_TLDS
+
+
+def _join_word_dot(m: re.Match[str]) -> str:
+    return f"{m.group(1)}.{m.group(2)}" if _tld_ok(m.group(2)) else m.group(0)
+
+
+def _join_spaced_dot(m: re.Match[str]) -> str:
+    return f"{m.group(1)}.{m.group(2)}" if _tld_ok(m.group(2)) else m.group(0)
+
+
+def _join_scheme_space(m: re.Match[str]) -> str:
+    prefix = m.group(1)  # "://wap." : join only while the host is still incomplete
+    host = prefix[3:-1]
+    if "." in host and domain_info(host).suffix:
+        return m.group(0)
+    return prefix
+
+
+def _trim(url: str) -> str:
+    while url and url[-1] in _TRAILING:
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    return url
+
+
+def _invite_code(host: str, path: str) -> str | None:
+    prefix = _INVITE_HOSTS.get(host.removeprefix("www."))
+    if prefix is None:
+        return None
+    if prefix:
+        if not path.lower().startswith(prefix):
+            return None
+        path = path[len(prefix) :]
+    code = path.strip("/").split("/", 1)[0]
+    return code or None
+
+
+@lru_cache(maxsize=32_768)
+def _parse(raw: str, kind: str) -> tuple[str, DomainInfo, str, str | None, tuple[str, ...]] | None:
+    """URL, host facts, path (+query), invite code and URL-level disguises of a raw link."""
+    url = raw if "://" in raw else f"http://{raw}"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return None
+    disguises: list[str] = []
+    if "%" in host:
+        host = unquote(host)
+        disguises.append("percent-encoding")
+    if "@" in parts.netloc:
+        disguises.append("user-info")
+    host = host.strip(".").lower()
+    if not host:
+        return None
+    info = domain_info(host)
+    if kind in ("bare", "www"):
+        if not info.suffix or info.registered_domain == info.suffix:
+            return None
+    elif "." not in info.host and not info.is_ip:
+        return None
+    path = parts.path or ""
+    if parts.query:
+        path = f"{path}?{parts.query}"
+    return url, info, path, _invite_code(info.host, parts.path or ""), tuple(disguises)
+
+
+def _make_link(
+    raw: str, kind: str, masked: str | None, start: int, end: int, original: str, disguises: set[str]
+) -> Link | None:
+    parsed = _parse(raw, kind)
+    if parsed is None:
+        return None
+    url, info, path, invite, url_disguises = parsed
+    if disguises and raw not in original:
+        url_disguises = tuple(dict.fromkeys((*url_disguises, *sorted(disguises))))
+    return Link(
+        url,
+        info.host,
+        info.registered_domain,
+        masked,
+        path,
+        kind,
+        url_disguises,
+        invite,
+        info.suffix,
+        info.private_suffix,
+        info.is_ip,
+        info.punycode,
+        start,
+        end,
+    )
+
+
+def extract(text: str, *, prechecked: bool = False) -> Extraction:
+    """All links of a message with the prepared text; `EMPTY` when the pre-check finds none.
+
+    `prechecked=True` skips `maybe_has_link` when the caller has just run it."""
+    if not text or (not prechecked and not maybe_has_link(text)):
+        return EMPTY
+    prepared, disguises = prepare(text)
+    links: list[Link] = []
+    original = text if not disguises else text.lower() + "\x00" + text
+    masked_spans: list[tuple[int, int]] = []
+    if "](" in prepared:
+        for m in _MASKED_RE.finditer(prepared):
+            masked_spans.append((m.start(), m.end()))
+            link = _make_link(
+                m.group("murl"), "masked", m.group("mtext").strip(), m.start(), m.end(), original, disguises
+            )
+            if link is not None:
+                links.append(link)
+    cursor = 0
+    for word in prepared.split():
+        if "." not in word or len(links) >= MAX_LINKS:
+            continue
+        offset = prepared.find(word, cursor)
+        cursor = offset + len(word)
+        for m in _IN_TOKEN_RE.finditer(word):
+            if masked_spans and any(a <= offset + m.start() < b for a, b in masked_spans):
+                continue
+            kind = m.lastgroup or "bare"
+            raw = _trim(m.group(kind))
+            if kind == "bare":
+                tld = m.group("tld")
+                if tld.isascii() and not tld.islower() and (not tld.isupper() or tld.lower() not in SPACED_TLDS):
+                    continue  # "it.Then", "SAT.LOVE": a missing space, not a domain
+                if raw.endswith("." + tld) and tld.lower() in FILE_LIKE_TLDS:
+                    continue  # "main.py": a file name
+            link = _make_link(raw, kind, None, offset + m.start(), offset + m.end(), original, disguises)
+            if link is not None:
+                links.append(link)
+                if len(links) >= MAX_LINKS:
+                    break
+    links.sort(key=lambda link: link.start)
+    if not links and not disguises:
+        return EMPTY
+    return Extraction(prepared, tuple(links), frozenset(disguises))
+
+
+def find_links(text: str) -> tuple[Link, ...]:
+    """Just the links of a message (see `extract`)."""
+    return extract(text).links

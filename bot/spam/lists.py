@@ -1,0 +1,324 @@
+"""Loading the shipped domain lists and spam wording from `data/spam/` (once per process).
+
+Files hold one entry a line; blank lines and `#` comments are ignored. The directory can be moved
+with the environment variable `COURSEBOT_SPAM_DATA`. `reload()` drops the cache (used after
+`coursebot spam update-list`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+
+PHISHING_FILE = "phishing-domains.txt"
+SUSPICIOUS_FILE = "suspicious-domains.txt"
+ALLOWED_FILE = "allowed-domains.txt"
+SHORTENERS_FILE = "shorteners.txt"
+IP_LOGGERS_FILE = "ip-loggers.txt"
+SOLICITATION_FILE = "solicitation-domains.txt"
+PROFILE_SITES_FILE = "profile-sites.txt"
+PROJECT_HOSTS_FILE = "project-hosts.txt"
+WORDING_FILE = "spam-wording.txt"
+
+
+def data_dir() -> Path:
+    """The directory holding the spam lists."""
+    override = os.environ.get("COURSEBOT_SPAM_DATA")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parents[2] / "data" / "spam"
+
+
+def read_entries(path: Path) -> list[str]:
+    """Entries of a list file: stripped, lowercased, without blanks and comments."""
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            entry = line.split("#", 1)[0].strip().lower()
+            if entry:
+                out.append(entry)
+    return out
+
+
+@dataclass(frozen=True)
+class HostPathList:
+    """A list of hosts, some with a path prefix (`bit.ly/abc`), as found in the phishing lists."""
+
+    hosts: frozenset[str]
+    paths: tuple[tuple[str, str], ...]  # (host, path prefix starting with "/")
+
+    def __len__(self) -> int:
+        return len(self.hosts) + len(self.paths)
+
+    def match(self, host: str, path: str, registered: str = "") -> str | None:
+        """The entry matching this host (or a parent domain down to `registered`) or host + path."""
+        for probe in parent_hosts(host, registered):
+            if probe in self.hosts:
+                return probe
+        if self.paths:
+            lowered = path.lower().rstrip("/")
+            for entry_host, prefix in self.paths:
+                if host == entry_host and (lowered == prefix or lowered.startswith(prefix + "/")):
+                    return f"{entry_host}{prefix}"
+        return None
+
+
+def host_path_list(entries: list[str]) -> HostPathList:
+    hosts = set()
+    paths = []
+    for entry in entries:
+        entry = entry.removeprefix("http://").removeprefix("https://").removeprefix("www.")
+        if "/" in entry:
+            host, _, rest = entry.partition("/")
+            paths.append((host, "/" + rest.rstrip("/")))
+        else:
+            hosts.add(entry.rstrip("."))
+    return HostPathList(frozenset(hosts), tuple(paths))
+
+
+@dataclass(frozen=True)
+class WordingRule:
+    """One spam-wording rule: its kind ("selling lists"), weight, trigger fragments and regex.
+
+    The regex is matched on lowercased text. Each top-level alternative ("branch") whose matches
+    all begin with known words is tried only where one of those words occurs (`anchors`); the
+    other branches are searched when one of the rule's `triggers` occurs in the text.
+    """
+
+    kind: str
+    weight: float
+    triggers: tuple[str, ...]
+    pattern: re.Pattern[str]
+    branches: tuple[tuple[tuple[str, ...] | None, re.Pattern[str]], ...] = ()
+
+    def search(self, lowered: str) -> re.Match[str] | None:
+        """The first match in a lowercased text, or None (cheap when no trigger occurs)."""
+        for trigger in self.triggers:
+            if trigger in lowered:
+                return self.pattern.search(lowered)
+        return None
+
+
+_SPECIAL = frozenset("\\()[]{}?*+.|^$")
+
+
+def split_branches(regex: str) -> list[str]:
+    """The top-level alternatives of a regular expression."""
+    parts, depth, current, i = [], 0, [], 0
+    while i < len(regex):
+        char = regex[i]
+        if char == "\\":
+            current.append(regex[i : i + 2])
+            i += 2
+            continue
+        if char == "[":
+            close = regex.index("]", i + 2 if regex[i + 1 : i + 2] in ("]", "^") else i + 1)
+            current.append(regex[i : close + 1])
+            i = close + 1
+            continue
+        depth += char == "("
+        depth -= char == ")"
+        if char == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        i += 1
+    parts.append("".join(current))
+    return parts
+
+
+def _literal_prefix(text: str) -> str:
+    out = []
+    for i, char in enumerate(text):
+        if char in _SPECIAL or text[i + 1 : i + 2] in ("?", "*", "{"):
+            break
+        out.append(char)
+    return "".join(out)
+
+
+def branch_anchors(branch: str) -> tuple[str, ...] | None:
+    """Words every match of a branch begins with (`\\b(?:phone|mobile)...` -> phone, mobile), or None."""
+    body = branch.removeprefix("\\b")
+    while body.startswith(("(?<=", "(?<!")):  # a lookbehind before the words: skip it
+        close = _group_end(body)
+        if close < 0:
+            return None
+        body = body[close + 1 :]
+    if body.startswith("(?:"):
+        end = _group_end(body)
+        if end < 0 or body[end + 1 : end + 2] in ("?", "*", "{"):
+            return None
+        words = [_literal_prefix(alt) for alt in split_branches(body[3:end])]
+    else:
+        words = [_literal_prefix(body)]
+    if any(not word or (len(word) < 2 and word.isalnum()) for word in words):
+        return None
+    return tuple(dict.fromkeys(words))
+
+
+def _group_end(text: str) -> int:
+    """Index of the parenthesis closing the group that opens `text` (-1 if unbalanced)."""
+    depth, i = 0, 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":  # a character class: its brackets and parentheses are literal
+            close = text.find("]", i + 2)
+            if close < 0:
+                return -1
+            i = close + 1
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def parse_wording(lines: list[str]) -> tuple[WordingRule, ...]:
+    rules = []
+    for raw in lines:
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        weight, kind, triggers, pattern = raw.rstrip("\n").split("\t", 3)
+        fragments = tuple(t for t in triggers.split(",") if t)
+        branches = tuple((branch_anchors(b), re.compile(b)) for b in split_branches(pattern))
+        rules.append(WordingRule(kind.strip(), float(weight), fragments, re.compile(pattern), branches))
+    return tuple(rules)
+
+
+@dataclass(frozen=True)
+class ShippedLists:
+    """Every list shipped in `data/spam/`, loaded once."""
+
+    phishing: HostPathList
+    suspicious: HostPathList
+    allowed: frozenset[str]
+    shorteners: frozenset[str]
+    ip_loggers: frozenset[str]
+    solicitation: frozenset[str]
+    profile_sites: frozenset[str]
+    project_hosts: frozenset[str]
+    wording: tuple[WordingRule, ...]
+    wording_triggers: Any = field(default=None, compare=False)  # Aho-Corasick automaton: fragment -> rule indexes
+
+    def wording_matches(self, lowered: str) -> list[tuple[WordingRule, str]]:
+        """(rule, matched text) for each wording rule matching a lowercased text.
+
+        One Aho-Corasick pass finds where the rules' first words occur; a branch is then only
+        matched at those places, so a text costs one C scan plus a few anchored matches.
+        """
+        if self.wording_triggers is None:
+            out = []
+            for rule in self.wording:
+                m = rule.search(lowered)
+                if m:
+                    out.append((rule, m.group(0)))
+            return out
+        found: dict[int, str] = {}
+        searched: set[tuple[int, int]] = set()
+        wording = self.wording
+        for end, (length, word_start, entries) in self.wording_triggers.iter(lowered):
+            start = end - length + 1
+            if word_start and start > 0 and lowered[start - 1].isalnum():
+                continue  # inside a longer word: "our" in "your"
+            for rule_index, branch_index in entries:
+                if rule_index in found:
+                    continue
+                pattern = wording[rule_index].branches[branch_index][1]
+                if length:
+                    m = pattern.match(lowered, start)
+                elif (rule_index, branch_index) in searched:
+                    continue
+                else:
+                    searched.add((rule_index, branch_index))
+                    m = pattern.search(lowered)
+                if m:
+                    found[rule_index] = m.group(0)
+        return [(wording[i], found[i]) for i in sorted(found)]
+
+
+def build_triggers(rules: tuple[WordingRule, ...]) -> Any:
+    """An Aho-Corasick automaton: each anchor word (or, for branches without anchors, each rule
+    trigger) -> (length or 0 for "search the whole text", whether it must start a word,
+    ((rule index, branch index), ...))."""
+    table: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    word_start: dict[tuple[str, int], bool] = {}
+    for rule_index, rule in enumerate(rules):
+        for branch_index, (anchors, pattern) in enumerate(rule.branches):
+            starts_word = pattern.pattern.startswith("\\b")
+            for word in anchors or rule.triggers:
+                key = (word, len(word) if anchors else 0)
+                table.setdefault(key, []).append((rule_index, branch_index))
+                word_start[key] = word_start.get(key, True) and starts_word and bool(anchors)
+    by_word: dict[str, list[tuple[int, bool, tuple[tuple[int, int], ...]]]] = {}
+    for (word, length), entries in table.items():
+        by_word.setdefault(word, []).append((length, word_start[(word, length)], tuple(entries)))
+    automaton = ahocorasick.Automaton()
+    for word, groups in by_word.items():
+        if len(groups) == 1:
+            automaton.add_word(word, groups[0])
+        else:  # the same word anchors some branches and gates others: keep both, searched first
+            merged = tuple(e for _, _, entries in sorted(groups) for e in entries)
+            automaton.add_word(word, (0, False, merged))
+    automaton.make_automaton()
+    return automaton
+
+
+def _domains(name: str) -> frozenset[str]:
+    return frozenset(e.removeprefix("www.") for e in read_entries(data_dir() / name))
+
+
+@cache
+def shipped_lists() -> ShippedLists:
+    """The shipped lists (cached for the life of the process; see `reload`)."""
+    base = data_dir()
+    with (base / WORDING_FILE).open(encoding="utf-8") as fh:
+        wording = parse_wording(fh.readlines())
+    return ShippedLists(
+        phishing=host_path_list(read_entries(base / PHISHING_FILE)),
+        suspicious=host_path_list(read_entries(base / SUSPICIOUS_FILE)),
+        allowed=_domains(ALLOWED_FILE),
+        shorteners=_domains(SHORTENERS_FILE),
+        ip_loggers=_domains(IP_LOGGERS_FILE),
+        solicitation=_domains(SOLICITATION_FILE),
+        profile_sites=_domains(PROFILE_SITES_FILE),
+        project_hosts=_domains(PROJECT_HOSTS_FILE),
+        wording=wording,
+        wording_triggers=build_triggers(wording),
+    )
+
+
+def reload() -> None:
+    """Forget the cached lists; the next `shipped_lists()` reads the files again."""
+    shipped_lists.cache_clear()
+
+
+def parent_hosts(host: str, registered: str = "") -> list[str]:
+    """`host` and its parent domains, longest first, down to `registered` (or two labels)."""
+    out = [host]
+    probe = host
+    floor = registered or ""
+    while probe != floor and probe.count(".") > 1:
+        probe = probe[probe.find(".") + 1 :]
+        out.append(probe)
+    return out
+
+
+def in_domain_set(host: str, domains: frozenset[str], registered: str = "") -> bool:
+    """True when `host` or a parent domain of it (down to `registered`) is in `domains`."""
+    if not domains:
+        return False
+    return any(probe in domains for probe in parent_hosts(host, registered))
