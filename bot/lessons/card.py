@@ -1,0 +1,106 @@
+"""What a lesson embed says, as plain strings, so validation can measure exactly what the bot will post."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.lessons.model import Lesson, LessonRef
+from bot.lessons.pages import split_pages
+
+# Discord's embed limits.
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+AUTHOR_LIMIT = 256
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+CHOICE_NAME_LIMIT = 100  # an autocomplete choice's visible name
+
+
+@dataclass(frozen=True)
+class LessonCard:
+    """The parts of one lesson embed page."""
+
+    title: str
+    author: str
+    description: str
+    fields: tuple[tuple[str, str], ...]
+    footer: str
+    page: int
+    pages: int
+
+    @property
+    def size(self) -> int:
+        """Characters counted against Discord's 6,000 per embed (as discord.Embed.__len__ does)."""
+        return (
+            len(self.title)
+            + len(self.author)
+            + len(self.description)
+            + len(self.footer)
+            + sum(len(name) + len(value) for name, value in self.fields)
+        )
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Every Discord limit this page breaks, as (lesson field to blame, sentence); empty when it fits."""
+        checks = [
+            ("title", "the title", len(self.title), TITLE_LIMIT),
+            ("module", "the module name", len(self.author), AUTHOR_LIMIT),
+            ("body", f"page {self.page + 1} of the body", len(self.description), DESCRIPTION_LIMIT),
+            ("source", "the footer (page, place in the course and source)", len(self.footer), FOOTER_LIMIT),
+        ]
+        checks += [("related", f"the '{name}' list", len(value), FIELD_VALUE_LIMIT) for name, value in self.fields]
+        out = [
+            (field, f"{what} is {size} characters; Discord allows {limit}")
+            for field, what, size, limit in checks
+            if size > limit
+        ]
+        if self.size > EMBED_TOTAL_LIMIT:
+            out.append(
+                (
+                    "body",
+                    f"page {self.page + 1} makes an embed of {self.size} characters; "
+                    f"Discord allows {EMBED_TOTAL_LIMIT}",
+                )
+            )
+        return out
+
+
+def related_lines(related: Sequence[LessonRef]) -> str:
+    return "\n".join(f"• {ref.title} (`{ref.slug}`)" for ref in related)
+
+
+def build_card(
+    lesson: Lesson,
+    page: int = 0,
+    *,
+    related: Sequence[LessonRef] = (),
+    position: int | None = None,
+    total: int | None = None,
+) -> LessonCard:
+    """The card for one page of a lesson (page numbers from 0; out-of-range pages are clamped)."""
+    pages = split_pages(lesson.body)
+    page = max(0, min(page, len(pages) - 1))
+    footer_parts = []
+    if len(pages) > 1:
+        footer_parts.append(f"Page {page + 1} of {len(pages)}")
+    if position is not None and total:
+        footer_parts.append(f"Lesson {position} of {total}")
+    footer_parts.append(f"Source: {lesson.source}")
+    fields = (("Related lessons", related_lines(related)),) if related and page == len(pages) - 1 else ()
+    return LessonCard(
+        title=lesson.title,
+        author=lesson.module,
+        description=pages[page],
+        fields=fields,
+        footer=" · ".join(footer_parts),
+        page=page,
+        pages=len(pages),
+    )
+
+
+def choice_name(ref: LessonRef) -> str:
+    """`Title · Module`, cut to the 100 characters an autocomplete choice can show."""
+    name = f"{ref.title} · {ref.module}"
+    return name if len(name) <= CHOICE_NAME_LIMIT else name[: CHOICE_NAME_LIMIT - 1] + "…"
