@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from datetime import timedelta
 import math
+from datetime import timedelta
 from typing import Literal
 
 import discord
