@@ -30,7 +30,7 @@ from bot.polls.options import (
     PollSpec,
     build_poll,
 )
-from bot.polls.results import chart_bars, share_base, summary_lines, trend_weeks
+from bot.polls.results import chart_bars, share_base, shown_label, summary_lines, trend_weeks
 from bot.polls.schedule import (
     WEEKDAYS,
     Occurrence,
@@ -53,6 +53,10 @@ RETRY_AFTER = timedelta(minutes=1)
 FINALISE_GRACE = timedelta(minutes=10)
 """How long to wait for Discord to finalise the counts of a poll that ran out, before taking them as they are."""
 MAX_WEEKLY_HOURS = 168
+SCHEDULES_SHOWN = 10
+"""Schedules listed in one embed: ten fields of up to ~500 characters stay within Discord's 6,000."""
+QUEUE_SHOWN = 12
+"""Queued questions listed in one message: twelve lines of up to ~130 characters stay within 2,000."""
 WEEKDAY_CHOICES = [app_commands.Choice(name=name, value=index) for index, name in enumerate(WEEKDAYS)]
 COLOUR = discord.Colour.blurple()
 
@@ -193,32 +197,38 @@ class Polls(commands.Cog):
                 voters.update([user.id async for user in answer.voters(limit=None)])
         return counts, len(voters)
 
-    async def _close(self, record: PollRecord, *, by_time: bool, message: discord.Message | None = None) -> bool:
-        """Read the final counts from Discord, store them and post the results. False if already closed."""
+    async def _close(
+        self, record: PollRecord, *, by_time: bool, message: discord.Message | None = None
+    ) -> PollRecord | None:
+        """Read the final counts from Discord, store them and post the results.
+
+        Returns the closed poll (its `results_message_id` is None if the results could not be posted), or
+        None if it was already closed or Discord has not finalised it yet."""
         message = message or await self._fetch_message(record)
         now = utcnow()
         if message is not None and message.poll is not None:
             planned_end = record.created_at + timedelta(hours=record.duration_hours)
             if by_time and not message.poll.is_finalised() and now < planned_end + FINALISE_GRACE:
                 await self.store.postpone_end(record.id, now + RETRY_AFTER)
-                return False
+                return None
             counts, voters = await self._discord_counts(record, message)
             source = "discord"
         else:  # the poll message is gone: keep what the bot saw
             counts = {answer.answer_id: answer.seen_count for answer in record.answers}
             voters, source = record.seen_voters, "seen"
         if not await self.store.finish_poll(record.id, counts=counts, voters=voters, source=source, ended_at=now):
-            return False
+            return None
         final = await self.store.get_poll(record.id)
         assert final is not None
-        await self._post_results(final, message)
-        return True
+        sent = await self._post_results(final, message)
+        return replace(final, results_message_id=sent.id) if sent is not None else final
 
-    async def _post_results(self, record: PollRecord, message: discord.Message | None) -> None:
+    async def _post_results(self, record: PollRecord, message: discord.Message | None) -> discord.Message | None:
+        """Post the final results in the poll's channel; when that fails, say so in #mod-log."""
         channel = self.bot.get_channel(record.channel_id)
         if not isinstance(channel, discord.TextChannel | discord.Thread):
             log.warning("poll #%s: channel %s is gone, no results posted", record.id, record.channel_id)
-            return
+            return None
         embed, file = await self._results_embed(record, final=True)
         sent = await notify.send_safely(
             self.bot,
@@ -230,6 +240,14 @@ class Polls(commands.Cog):
         )
         if sent is not None:
             await self.store.set_results_message(record.id, sent.id)
+        else:
+            await notify.mod_log(
+                self.bot,
+                channel.guild,
+                f"⚠️ Poll #{record.id} closed, but I could not post its results in {channel.mention}. "
+                f"The counts are stored: `/poll results poll:{record.id}` shows them.",
+            )
+        return sent
 
     async def _results_embed(self, record: PollRecord, *, final: bool) -> tuple[discord.Embed, discord.File]:
         voters = record.voter_count
@@ -471,11 +489,15 @@ class Polls(commands.Cog):
                     "Please try again in a moment."
                 ) from None
         closed = await self._close(record, by_time=False, message=message)
-        text = (
-            f"Poll #{record.id} is closed; the results are posted in <#{record.channel_id}>."
-            if closed
-            else f"Poll #{record.id} was already closed."
-        )
+        if closed is None:
+            text = f"Poll #{record.id} was already closed."
+        elif closed.results_message_id is None:
+            text = (
+                f"Poll #{record.id} is closed and its counts are stored, but I could not post the results in "
+                f"<#{record.channel_id}>. `/poll results poll:{record.id}` shows them."
+            )
+        else:
+            text = f"Poll #{record.id} is closed; the results are posted in <#{record.channel_id}>."
         await interaction.followup.send(text, ephemeral=True)
 
     @poll.command(name="results", description="See a poll's counts and chart")
@@ -507,11 +529,13 @@ class Polls(commands.Cog):
                 state = f"open · closes {format_dt(record.ends_at, 'R')} · {record.voter_count} voted so far"
             else:
                 top = max(record.answers, key=lambda a: a.count, default=None)
-                leader = f" · top: {top.label} ({top.count})" if top and top.count else ""
+                leader = f" · top: {shown_label(top)} ({top.count})" if top and top.count else ""
                 state = f"closed · {record.voter_count} voters{leader}"
             link = f" · [open]({record.jump_url()})" if record.message_id else ""
             embed.add_field(
-                name=_short(f"#{record.id} {record.question}", 250), value=_short(state + link, 1000), inline=False
+                name=_short(f"#{record.id} {escape_markdown(record.question)}", 250),
+                value=_short(state + link, 1000),
+                inline=False,
             )
         embed.set_footer(text="/poll results shows the counts and chart of any poll")
         await interaction.response.send_message(embed=embed, ephemeral=True)
@@ -607,7 +631,7 @@ class Polls(commands.Cog):
             )
             return
         embed = discord.Embed(title="Weekly polls", colour=COLOUR)
-        for schedule in found:
+        for schedule in found[:SCHEDULES_SHOWN]:
             if schedule.paused:
                 state = "⏸️ paused (`/poll resume` to restart)"
             else:
@@ -615,10 +639,15 @@ class Polls(commands.Cog):
                 state = f"next: {format_dt(due, 'F')} ({format_dt(due, 'R')})"
             queued = f" · {schedule.queued} queued question{'s' if schedule.queued != 1 else ''}"
             embed.add_field(
-                name=_short(f"#{schedule.id} {schedule.question}", 250),
+                name=_short(f"#{schedule.id} {escape_markdown(schedule.question)}", 250),
                 value=f"{schedule.slot.describe()} in <#{schedule.channel_id}> · open {schedule.duration_hours} h"
                 f"{queued}\n{state}",
                 inline=False,
+            )
+        if len(found) > SCHEDULES_SHOWN:
+            embed.set_footer(
+                text=f"The first {SCHEDULES_SHOWN} of {len(found)} weekly polls; "
+                "the schedule option of /poll pause and /poll unschedule finds the others."
             )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
@@ -705,8 +734,10 @@ class Polls(commands.Cog):
             return
         lines = [
             f"{n}. {self._nth_run(found, n)}: {escape_markdown(_short(item.question))}"
-            for n, item in enumerate(items, start=1)
+            for n, item in enumerate(items[:QUEUE_SHOWN], start=1)
         ]
+        if len(items) > QUEUE_SHOWN:
+            lines.append(f"… and {len(items) - QUEUE_SHOWN} more queued.")
         await interaction.response.send_message(
             f"Coming up on weekly poll #{found.id}:\n" + "\n".join(lines), ephemeral=True
         )

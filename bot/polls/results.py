@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from discord.utils import escape_markdown
+
 from bot.polls.charts import Bar, TrendWeek, percent
-from bot.polls.models import PollRecord
+from bot.polls.models import AnswerRecord, PollRecord
 
 BAR_WIDTH = 12
 
@@ -13,6 +15,12 @@ BAR_WIDTH = 12
 def share_base(poll: PollRecord) -> int:
     """What shares are of: the voters when each may pick several answers, else all votes."""
     return poll.voter_count if poll.multiselect else sum(answer.count for answer in poll.answers)
+
+
+def shown_label(answer: AnswerRecord) -> str:
+    """The answer for Discord text: its emoji, then its text with Markdown shown literally."""
+    text = escape_markdown(answer.text)
+    return f"{answer.emoji} {text}" if answer.emoji else text
 
 
 def summary_lines(poll: PollRecord) -> list[str]:
@@ -24,7 +32,7 @@ def summary_lines(poll: PollRecord) -> list[str]:
         share = percent(answer.count, total)
         filled = round(BAR_WIDTH * min(share, 100) / 100)
         bar = "█" * filled + "░" * (BAR_WIDTH - filled)
-        label = f"**{answer.label}**" if top and answer.count == top else answer.label
+        label = f"**{shown_label(answer)}**" if top and answer.count == top else shown_label(answer)
         lines.append(f"`{bar}` {answer.count} ({share}%) · {label}")
     return lines
 

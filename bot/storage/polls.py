@@ -384,13 +384,12 @@ class PollStore:
             )
             if cursor.rowcount == 0:
                 return None, newly_skipped
-            queued = await (
-                await conn.execute(
-                    "SELECT id, question, answers_json FROM poll_queue"
-                    " WHERE schedule_id = ? AND used_week IS NULL ORDER BY id LIMIT 1",
-                    (schedule.id,),
-                )
-            ).fetchone()
+            rows = await conn.execute_fetchall(  # fetch everything: an open cursor would block the COMMIT
+                "SELECT id, question, answers_json FROM poll_queue"
+                " WHERE schedule_id = ? AND used_week IS NULL ORDER BY id LIMIT 1",
+                (schedule.id,),
+            )
+            queued = next(iter(rows), None)
             question, answers, queue_id = schedule.question, schedule.answers, None
             if queued is not None:
                 queue_id = queued["id"]

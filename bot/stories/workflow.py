@@ -206,12 +206,14 @@ class StoryService:
         guild = interaction.guild
         assert guild is not None
         text: StoryText | None = validate_story(edited) if edited is not None else None
-        await self._story_here(interaction, story_id)
+        if await self.pending_story(interaction, story_id) is None:
+            return
+        # acknowledge before deciding: a click that Discord no longer accepts leaves the story pending
+        await interaction.response.defer()
         decision = await self.store.approve(story_id, interaction.user.id, discord.utils.utcnow(), text)
-        if not decision.done:
+        if not decision.done:  # another moderator was a moment faster
             await self._say(interaction, already_decided(decision.story))
             return
-        await interaction.response.defer()
         story = decision.story
         lesson_title = await self.lesson_title(story.lesson_slug)
         posted = await self._publish(guild, story, lesson_title)
@@ -237,12 +239,13 @@ class StoryService:
         guild = interaction.guild
         assert guild is not None
         reason = validate_reason(raw_reason)
-        await self._story_here(interaction, story_id)
+        if await self.pending_story(interaction, story_id) is None:
+            return
+        await interaction.response.defer()  # before deciding, as in approve()
         decision = await self.store.decline(story_id, interaction.user.id, discord.utils.utcnow(), reason)
         if not decision.done:
             await self._say(interaction, already_decided(decision.story))
             return
-        await interaction.response.defer()
         story = decision.story
         await self._show_decision(interaction, story, await self.lesson_title(story.lesson_slug))
         await interaction.followup.send(f"Declined story {_quote_title(story)}. I told the author.", ephemeral=True)

@@ -6,20 +6,9 @@ import io
 
 import discord
 import pytest
-from discord.ext import tasks
 from PIL import Image
 
 from bot.storage.polls import PollStore
-
-
-def quiet_other_loops(bot) -> None:  # type: ignore[no-untyped-def]
-    """Stop other features' periodic loops: they are not under test here, and each of their wake-ups
-    costs SimCord a settle pause, which adds up over the simulated weeks."""
-    for cog in bot.cogs.values():
-        if cog.qualified_name != "Polls":
-            for name, attribute in vars(type(cog)).items():
-                if isinstance(attribute, tasks.Loop):
-                    getattr(cog, name).cancel()
 
 
 def store(bot) -> PollStore:  # type: ignore[no-untyped-def]
@@ -108,7 +97,6 @@ async def test_learner_cannot_create_or_end_a_poll(course, simcord_bot):
 
 
 async def test_poll_ends_by_time_with_counts_cast_while_bot_was_down(course, simcord_bot, bot_factory, simcord_env):
-    quiet_other_loops(simcord_bot)
     _, message = await create_poll(course, duration_hours=2, multiselect=True)
     await course.learner.vote(message, answer=1)
     simcord_bot.get_cog("Polls").due_loop.cancel()  # the bot goes down ...
@@ -119,7 +107,6 @@ async def test_poll_ends_by_time_with_counts_cast_while_bot_was_down(course, sim
 
     bot = bot_factory()
     await simcord_env.restart_bot(bot)
-    quiet_other_loops(bot)
     record = await store(bot).get_poll(1)
     assert [a.final_count for a in record.answers] == [1, 0, 2]
     assert record.voters == 2  # distinct people in a multiselect poll
@@ -127,7 +114,6 @@ async def test_poll_ends_by_time_with_counts_cast_while_bot_was_down(course, sim
 
 
 async def test_poll_closes_by_time_and_results_visibility(course, simcord_bot, simcord_env):
-    quiet_other_loops(simcord_bot)
     _, message = await create_poll(course, duration_hours=1, hidden_results=True)
     await course.learner.vote(message, answer=1)
     private = await course.learner.slash(course.channel("general"), "poll results", poll=1)
@@ -198,3 +184,56 @@ async def test_poll_message_deleted_falls_back_to_the_votes_seen(course, simcord
     record = await store(simcord_bot).get_poll(1)
     assert (record.counts_source, record.voters) == ("seen", 2)
     assert [a.final_count for a in record.answers] == [0, 0, 2]
+
+
+async def test_results_that_cannot_be_posted_are_kept_and_reported(course, simcord_bot, simcord_env):
+    _, message = await create_poll(course)
+    await course.learner.vote(message, answer=2)
+    simcord_env.inject_error("POST", f"/channels/{course.channel('polls').id}/messages", status=500)
+    ended = await course.host.slash(course.channel("general"), "poll end", poll=1)
+    assert ended.ephemeral
+    assert "could not post the results" in ended.response.content
+    assert "`/poll results poll:1`" in ended.response.content
+    assert course.channel("polls").last_message.id == message.id
+    assert any(
+        "Poll #1 closed, but I could not post its results" in m.content for m in course.channel("mod-log").history()
+    )
+    record = await store(simcord_bot).get_poll(1)
+    assert not record.is_open and record.results_message_id is None
+    assert [a.final_count for a in record.answers] == [0, 1, 0]
+    shown = await course.learner.slash(course.channel("general"), "poll results", poll=1)
+    assert not shown.ephemeral and "final results" in shown.response.embeds[0].footer.text
+
+
+async def test_poll_in_a_chosen_channel_pings_nobody(course, simcord_bot, simcord_env):
+    question = f"@everyone which day suits <@&{course.hosts_role.id}> best?"
+    result, _ = await create_poll(
+        course, question=question, options="@here Monday; Tuesday", channel=course.channel("general")
+    )
+    assert "Poll #1 is up in" in result.response.content
+    posted = course.channel("general").last_message
+    assert posted.poll is not None and posted.poll.question == question
+    assert course.channel("polls").last_message is None
+    await course.learner.vote(posted, answer=1)
+    await course.host.slash(course.channel("general"), "poll end", poll=1)
+    results = course.channel("general").last_message
+    assert "Results of" in results.content
+    sent = [e for e in simcord_env.http_requests if e.method == "POST" and e.path.endswith("/messages")]
+    assert len(sent) >= 2
+    for entry in sent:
+        assert (entry.json or {}).get("allowed_mentions", {}).get("parse") == [], entry
+    for posted_message in course.channel("general").history():
+        assert not posted_message.mention_everyone  # the bot may mention everyone, but never does
+
+
+async def test_the_bot_receives_poll_votes(simcord_bot):
+    assert simcord_bot.intents.guild_polls  # on_raw_poll_vote_add/remove need this intent
+
+
+async def test_create_where_the_bot_cannot_post_says_so_and_stores_nothing(course, simcord_bot):
+    polls = simcord_bot.get_channel(course.channel("polls").id)
+    await polls.set_permissions(polls.guild.me, send_messages=False)
+    result, message = await create_poll(course)
+    assert result.ephemeral and "I can't post in" in result.response.content
+    assert message is None
+    assert await store(simcord_bot).recent_polls(course.guild.id) == []

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from PIL import Image
 
 from bot.storage.polls import PollStore
-from tests.sim.test_polls import quiet_other_loops
 
 DAY = 86400
 NEW_YORK = ZoneInfo("America/New_York")  # DST starts Sunday 2026-03-08
@@ -17,7 +16,6 @@ NEW_YORK = ZoneInfo("America/New_York")  # DST starts Sunday 2026-03-08
 
 async def restart(env, bot) -> None:  # type: ignore[no-untyped-def]
     await env.restart_bot(bot)
-    quiet_other_loops(bot)
 
 
 def poll_messages(course):  # type: ignore[no-untyped-def]
@@ -47,7 +45,6 @@ async def schedule(course, **options):  # type: ignore[no-untyped-def]
 async def test_weekly_poll_for_eight_weeks_across_dst_with_queue_and_restarts(
     course, simcord_bot, simcord_env, bot_factory
 ):
-    quiet_other_loops(simcord_bot)
     await advance_to(simcord_env, datetime(2026, 2, 4, tzinfo=UTC))
     created = await schedule(course, duration_hours=48)
     assert created.ephemeral
@@ -116,7 +113,6 @@ async def test_weekly_poll_for_eight_weeks_across_dst_with_queue_and_restarts(
 
 
 async def test_missed_week_is_posted_late_within_its_duration(course, simcord_bot, simcord_env, bot_factory):
-    quiet_other_loops(simcord_bot)
     await schedule(course, time="9am", timezone="UTC", duration_hours=24)
     simcord_bot.get_cog("Polls").due_loop.cancel()  # the bot is down over Monday morning
     await simcord_env.advance_time((datetime(2026, 1, 5, 15, tzinfo=UTC) - simcord_env.now()).total_seconds())
@@ -135,7 +131,6 @@ async def test_missed_week_is_posted_late_within_its_duration(course, simcord_bo
 
 
 async def test_missed_week_past_its_duration_is_skipped_and_logged(course, simcord_bot, simcord_env, bot_factory):
-    quiet_other_loops(simcord_bot)
     await schedule(course, time="09:00", timezone="UTC", duration_hours=6)
     simcord_bot.get_cog("Polls").due_loop.cancel()
     await simcord_env.advance_time((datetime(2026, 1, 5, 16, tzinfo=UTC) - simcord_env.now()).total_seconds())
@@ -159,7 +154,6 @@ async def test_missed_week_past_its_duration_is_skipped_and_logged(course, simco
 
 
 async def test_pause_resume_unschedule_and_list(course, simcord_bot, simcord_env):
-    quiet_other_loops(simcord_bot)
     await schedule(course, timezone=None)
     listing = await course.host.slash(course.channel("general"), "poll schedules")
     field = listing.response.embeds[0].fields[0]
@@ -238,3 +232,69 @@ async def test_queue_list_and_refusals(course, simcord_bot):
     assert "There is no weekly poll #9" in missing.response.content
     no_trend = await course.learner.slash(course.channel("general"), "poll trend", schedule=1)
     assert "no closed weeks yet" in no_trend.response.content
+
+
+async def test_long_lists_of_schedules_and_queued_questions_fit_discord_limits(course, simcord_bot, simcord_env):
+    from bot.polls.options import AnswerSpec
+    from bot.storage.polls import NewSchedule
+
+    store = PollStore(simcord_bot.db)
+    answers = (AnswerSpec("Yes"), AnswerSpec("No"))
+    for n in range(30):
+        await store.add_schedule(
+            NewSchedule(
+                guild_id=course.guild.id,
+                channel_id=course.channel("polls").id,
+                question=f"Weekly question {n} " + "x" * 280,
+                answers=answers,
+                weekday=n % 7,
+                time_of_day=time(9),
+                timezone="Europe/Berlin",
+                duration_hours=24,
+                multiselect=False,
+                next_run_at=datetime(2026, 2, 2, 8, tzinfo=UTC),
+                created_by=course.host.id,
+                created_at=simcord_env.now(),
+            )
+        )
+    listing = await course.host.slash(course.channel("general"), "poll schedules")
+    embed = listing.response.embeds[0]
+    assert listing.ephemeral and len(embed.fields) <= 25 and len(embed) <= 6000
+    assert embed.fields[0].name.startswith("#1 Weekly question 0")
+    assert "30 weekly polls" in (embed.footer.text or "")
+
+    for n in range(40):
+        await store.add_to_queue(1, f"Queued {n} " + "q" * 290, answers, course.host.id, simcord_env.now())
+    queued = await course.host.slash(course.channel("general"), "poll queue list", schedule=1)
+    text = queued.response.content
+    assert queued.ephemeral and len(text) <= 2000
+    assert "1. <t:" in text and "Queued 0" in text
+    assert text.endswith("more queued.")
+
+
+async def test_learners_cannot_manage_weekly_polls(course, simcord_bot):
+    await schedule(course, timezone="UTC")
+    general = course.channel("general")
+    for command, options in [
+        ("poll pause", {"schedule": 1}),
+        ("poll resume", {"schedule": 1}),
+        ("poll schedules", {}),
+        ("poll queue list", {"schedule": 1}),
+        ("poll export", {"schedule": 1}),
+    ]:
+        refused = await course.learner.slash(general, command, **options)
+        assert refused.ephemeral and "Only course hosts" in refused.response.content, command
+    [stored] = await PollStore(simcord_bot.db).schedules(course.guild.id)
+    assert not stored.paused
+
+
+async def test_weekly_poll_in_a_chosen_channel_with_multiselect(course, simcord_bot, simcord_env):
+    created = await schedule(
+        course, timezone="UTC", weekday=2, time="18:30", channel=course.channel("general"), multiselect=True
+    )
+    assert f"scheduled in <#{course.channel('general').id}>" in created.response.content
+    await advance_to(simcord_env, datetime(2026, 1, 7, 19, tzinfo=UTC))  # Wednesday 7 January, 19:00
+    [posted] = [m for m in course.channel("general").history() if m.poll is not None]
+    assert posted.created_at == datetime(2026, 1, 7, 18, 30, tzinfo=UTC)
+    assert posted.poll.multiple
+    assert poll_messages(course) == []

@@ -110,6 +110,7 @@ async def test_share_review_after_restart_and_publish(
     decided = review_post(course)
     status = next(f.value for f in decided.embeds[0].fields if f.name == "Status")
     assert f"Approved by <@{course.moderator.id}>" in (status or "")
+    assert story.decided_at is not None and f"<t:{int(story.decided_at.timestamp())}:f>" in (status or "")
     assert decided.components == []
 
     # the learner is told by DM
@@ -338,3 +339,72 @@ async def test_failed_publish_leaves_story_pending_for_another_try(
     retried = await course.moderator.click(review_post(course), label="Approve")
     assert "Published story #1" in retried.followups[0].content
     assert (await stored(simcord_bot, course, 1)).is_published
+
+
+async def test_click_that_discord_refuses_leaves_the_story_pending(
+    course: CourseWorld, simcord_env: Any, simcord_bot: CourseBot
+) -> None:
+    await share_story(course)
+    simcord_env.inject_error("POST", "/interactions/*/callback", status=500)
+    failed = await course.moderator.click(review_post(course), label="Approve")
+    assert failed.ephemeral and "something went wrong" in failed.response.content
+    story = await stored(simcord_bot, course, 1)
+    assert story.status is StoryStatus.PENDING and story.decided_by is None
+    assert button_labels(review_post(course)) == ["Approve", "Decline", "Edit and approve"]
+
+    retried = await course.moderator.click(review_post(course), label="Approve")
+    assert "Published story #1" in retried.followups[0].content
+    assert (await stored(simcord_bot, course, 1)).is_published
+
+
+async def test_review_buttons_work_after_a_restart_of_the_same_bot(
+    course: CourseWorld, simcord_env: Any, simcord_bot: CourseBot
+) -> None:
+    await share_story(course)
+    await simcord_env.restart_bot()  # setup_hook runs again; the cog stays loaded
+    approved = await course.moderator.click(review_post(course), label="Approve")
+    assert "Published story #1" in approved.followups[0].content
+    story = await stored(simcord_bot, course, 1)
+    assert story.is_published and any(m.id == story.post_message_id for m in course.channel("stories").history())
+
+
+async def test_share_modal_uses_discords_limits(course: CourseWorld) -> None:
+    shown = await course.learner.slash(course.channel("general"), "story share")
+    assert shown.modal is not None and shown.modal["title"] == "Share your story"
+    inputs = {c["component"]["custom_id"]: c["component"] for c in shown.modal["components"][:4]}
+    assert {key: field.get("max_length") for key, field in inputs.items()} == {
+        "title": 100,
+        "tried": 4000,
+        "worked": 4000,
+        "did_not_work": 4000,
+    }
+    credit = shown.modal["components"][4]["component"]
+    assert [option["value"] for option in credit["options"]] == ["named", "anonymous"]
+
+
+async def test_story_mine_shows_pending_and_withdrawn(course: CourseWorld, simcord_bot: CourseBot) -> None:
+    await share_story(course)
+    await share_story(course, anonymous=True, title="Email newsletter")
+    await course.learner.slash(course.channel("general"), "story withdraw", number=1)
+    mine = await course.learner.slash(course.channel("general"), "story mine")
+    assert mine.ephemeral
+    lines = (mine.response.embeds[0].description or "").splitlines()
+    assert lines[0].startswith("**#2** Email newsletter · anonymous · waiting for review")
+    assert lines[1].startswith("**#1** Giveaway on Instagram · withdrawn")
+    others = await course.learner2.slash(course.channel("general"), "story mine")
+    assert "You have not shared a story yet" in (others.response.embeds[0].description or "")
+
+
+async def test_review_post_missed_before_a_restart_is_posted_after_it(
+    course: CourseWorld, simcord_env: Any, simcord_bot: CourseBot, bot_factory: Callable[[], CourseBot]
+) -> None:
+    simcord_env.inject_error("POST", f"/channels/{course.channel('mod-queue').id}/messages", status=500, times=None)
+    await share_story(course)
+    assert (await stored(simcord_bot, course, 1)).queue_message_id is None
+    simcord_env.backend.faults.clear()
+    await simcord_env.restart_bot(bot_factory())  # a new process: the retry starts from the database
+    await simcord_env.advance_time(11 * 60)
+    story = await stored(simcord_env.bot, course, 1)
+    assert story.queue_message_id is not None and review_post(course).id == story.queue_message_id
+    approved = await course.moderator.click(review_post(course), label="Approve")
+    assert "Published story #1" in approved.followups[0].content

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from PIL import Image
@@ -81,6 +82,14 @@ def test_summary_lines_show_bars_counts_shares_and_bold_leaders() -> None:
     assert lines[1] == "`███░░░░░░░░░` 1 (25%) · Paid social"
     assert lines[2].startswith("`░░░░░░░░░░░░` 0 (0%)")
     assert all("**" not in line for line in summary_lines(record([0, 0])))
+
+
+def test_summary_lines_show_markdown_in_answers_literally() -> None:
+    poll = record([2, 1])
+    tricky = (replace(poll.answers[0], text="**SEO** `basics"), replace(poll.answers[1], text="||paid_social||"))
+    lines = summary_lines(replace(poll, answers=tricky))
+    assert lines[0] == "`████████░░░░` 2 (67%) · **🔍 \\*\\*SEO\\*\\* \\`basics**"
+    assert lines[1].endswith(" · \\|\\|paid\\_social\\|\\|")
 
 
 def test_open_polls_use_the_votes_seen() -> None:

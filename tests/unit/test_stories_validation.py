@@ -56,7 +56,9 @@ def test_missing_fields_count_as_empty() -> None:
     assert len(caught.value.problems) == 3
 
 
-@pytest.mark.parametrize(("field", "limit"), [("title", 100), ("tried", 4000), ("worked", 4000)])
+@pytest.mark.parametrize(
+    ("field", "limit"), [("title", 100), ("tried", 4000), ("worked", 4000), ("did_not_work", 4000)]
+)
 def test_discord_maximums_are_allowed_exactly(field: str, limit: int) -> None:
     fields = dict(GOOD, **{field: "a" * limit})
     assert len(getattr(validate_story(fields), field)) == limit
