@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 import discord
 from aiosqlite import Connection
@@ -44,6 +45,12 @@ COMMON_TRIGRAM = 400
 MIN_SCORE = 45.0
 """Autocomplete choices scoring below this (0-100) are noise and are left out."""
 
+_FTS_TABLES = ("lessons_fts", "lesson_labels_fts", "lesson_names_trigram", "lesson_names_words")
+# The name words in a plain table (see the migration): rebuilt after every change to the lessons.
+_REFRESH_TERMS = (
+    "DELETE FROM lesson_name_terms",
+    "INSERT INTO lesson_name_terms (term) SELECT term FROM lesson_names_vocab",
+)
 # Keeps `position` in course order: modules by their first lesson, then `sort_order`, then slug.
 _RENUMBER = """
 UPDATE lessons SET position = ranked.pos
@@ -54,6 +61,32 @@ FROM (
 ) AS ranked
 WHERE lessons.id = ranked.id AND lessons.position != ranked.pos
 """
+
+
+# The id of the lesson whose slug, alias or title is exactly the text; see `_named_params`.
+_NAMED = """SELECT id FROM lessons WHERE slug = ?
+    UNION ALL SELECT lesson_id FROM lesson_aliases WHERE alias = ?
+    UNION ALL SELECT id FROM lessons WHERE title = ? COLLATE NOCASE
+    LIMIT 1"""
+
+
+def _named_params(text: str) -> tuple[str, str, str]:
+    return (text.lower(), text.casefold(), text)
+
+
+def _candidates(table: str, *, ranked: bool = True) -> str:
+    """SQL for up to ? lessons whose names match an FTS5 query (?) in one of the autocomplete indexes."""
+    order = f"ORDER BY bm25({table}), rowid" if ranked else ""
+    return f"""SELECT * FROM (SELECT l.slug, l.title, l.module, l.position, l.names
+        FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? {order} LIMIT ?) AS n
+        JOIN lessons l ON l.id = n.rowid)"""
+
+
+async def _reindex(conn: Connection) -> None:
+    """After lessons change: renumber the course and refresh the copy of the name words."""
+    await conn.execute(_RENUMBER)
+    for statement in _REFRESH_TERMS:
+        await conn.execute(statement)
 
 
 def _lesson(row: sqlite3.Row) -> Lesson:
@@ -75,9 +108,9 @@ def _ref(row: sqlite3.Row) -> LessonRef:
     return LessonRef(row["slug"], row["title"], row["module"])
 
 
-def _names(lesson: Lesson) -> str:
+def _names(lesson: Lesson) -> list[str]:
     """Everything a learner may type to find a lesson, for the autocomplete indexes."""
-    return " | ".join([lesson.title, lesson.slug.replace("-", " "), *lesson.aliases])
+    return [lesson.title, lesson.slug.replace("-", " "), *lesson.aliases]
 
 
 def _now() -> str:
@@ -101,16 +134,10 @@ class LessonStore:
 
     async def find(self, topic: str) -> Lesson | None:
         """The lesson whose slug, alias or title is exactly `topic` (case-insensitive)."""
-        text = topic.strip()
-        row = await self._db.fetchone(
-            f"""SELECT {_LESSON_COLUMNS} FROM lessons WHERE slug = :lower
-                UNION ALL SELECT {_LESSON_COLUMNS} FROM lessons
-                    WHERE id = (SELECT lesson_id FROM lesson_aliases WHERE alias = :folded)
-                UNION ALL SELECT {_LESSON_COLUMNS} FROM lessons WHERE title = :text COLLATE NOCASE
-                LIMIT 1""",
-            {"lower": text.lower(), "folded": text.casefold(), "text": text},
+        rows = await self._rows(
+            f"SELECT {_LESSON_COLUMNS} FROM lessons WHERE id = ({_NAMED})", _named_params(topic.strip())
         )
-        return _lesson(row) if row else None
+        return _lesson(rows[0]) if rows else None
 
     async def all_lessons(self) -> list[Lesson]:
         """Every lesson in course order."""
@@ -170,74 +197,68 @@ class LessonStore:
 
         Candidates come from the FTS5 indexes: the words as typed (the last one may be unfinished), then,
         when those are too few, shared trigrams and corrected words. A fuzzy score re-ranks them.
-        An empty query gives the course in order.
+        An empty query gives the course in order. At most three statements, one trip each.
         """
         text = normalize_name(query)
         if not text:
             return await self.course(limit)
         rows: dict[str, sqlite3.Row] = {}
-
-        def collect(found: list[sqlite3.Row]) -> None:
-            for row in found:
-                rows.setdefault(row["slug"], row)
-
         typed = prefix_query(text)
         if typed:
             # One or two letters match too many names for ranking to help; the re-ranker orders them.
-            collect(await self._candidates("lesson_names_words", typed, ranked=len(text) > 2))
+            found = await self._rows(_candidates("lesson_names_words", ranked=len(text) > 2), (typed, CANDIDATES))
+            rows.update((row["slug"], row) for row in found)
         if len(rows) < limit:
-            grams = trigram_phrases(text)
-            counts = await self._capped_counts("lesson_names_trigram", grams, COMMON_TRIGRAM)
-            useful = [gram for gram, count in zip(grams, counts, strict=True) if 0 < count < COMMON_TRIGRAM]
-            if useful:
-                collect(await self._candidates("lesson_names_trigram", any_of(useful)))
-            corrected = await self._corrections(text)
-            if corrected:
-                collect(await self._candidates("lesson_names_words", any_of([f'"{w}"' for w in corrected])))
+            queries = await self._typo_queries(text)
+            if queries:
+                sql = " UNION ALL ".join(_candidates(table) for table, _ in queries)
+                for row in await self._rows(sql, [value for _, match in queries for value in (match, CANDIDATES)]):
+                    rows.setdefault(row["slug"], row)
         scored = []
         for row in rows.values():
-            names = (row["title"], row["slug"].replace("-", " "), *json.loads(row["aliases"]))
-            score = max(_name_score(text, normalize_name(name)) for name in names)
+            score = max(_name_score(text, name) for name in row["names"].split("\n"))
             if score >= MIN_SCORE:
                 scored.append((-score, row["position"], _ref(row)))
         scored.sort(key=lambda item: (item[0], item[1]))
         return [ref for _, _, ref in scored[:limit]]
 
-    async def _capped_counts(self, table: str, phrases: list[str], cap: int) -> list[int]:
-        """How many rows match each phrase, counting no further than `cap` (cheap: one statement)."""
-        if not phrases:
+    async def _typo_queries(self, text: str) -> list[tuple[str, str]]:
+        """(table, FTS5 query) pairs finding names that `text` misspells, from one look-up in the vocabularies.
+
+        Trigrams shared with names, leaving out those in so many names they tell nothing apart; and known
+        name words close to each typed word that is not itself known (same first letter), which catches
+        the typos trigrams miss, such as swapped or replaced letters in a short word."""
+        grams = trigram_phrases(text)
+        typed = [word for word in dict.fromkeys(text.split()) if len(word) >= 3]
+        parts = []
+        if grams:
+            marks = ", ".join("?" for _ in grams)
+            parts.append(f"SELECT NULL AS word, term, doc FROM lesson_names_trigram_vocab WHERE term IN ({marks})")
+        # The known words with the same first letter as each typed word that is not itself known.
+        unknown = "NOT EXISTS (SELECT 1 FROM lesson_name_terms WHERE term = ?)"
+        parts += [f"SELECT ?, term, 0 FROM lesson_name_terms WHERE term >= ? AND term < ? AND {unknown}" for _ in typed]
+        if not parts:
             return []
-        one = f"(SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT {cap}))"
-        row = await self._db.fetchone("SELECT " + ", ".join(one for _ in phrases), phrases)
-        assert row is not None
-        return [int(value) for value in row]
-
-    async def _corrections(self, text: str) -> list[str]:
-        """Known name words close to each typed word that is not itself known (same first letter).
-
-        Catches the typos trigrams miss, such as swapped or replaced letters in a short word."""
-        out: list[str] = []
-        for word in dict.fromkeys(text.split()):
-            if len(word) < 3:
-                continue
-            rows = await self._db.fetchall(
-                "SELECT term FROM lesson_names_vocab WHERE term >= ? AND term < ?",
-                (word[0], chr(ord(word[0]) + 1)),
-            )
-            terms = [row["term"] for row in rows]
-            if word in terms:
-                continue
-            out += [term for term, _, _ in process.extract(word, terms, scorer=fuzz.ratio, limit=3, score_cutoff=70)]
-        return out
-
-    async def _candidates(self, table: str, fts_query: str, *, ranked: bool = True) -> list[sqlite3.Row]:
-        order = "ORDER BY rank" if ranked else ""
-        return await self._db.fetchall(
-            f"""SELECT l.slug, l.title, l.module, l.position, l.aliases
-                FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? {order} LIMIT ?) AS n
-                JOIN lessons l ON l.id = n.rowid""",
-            (fts_query, CANDIDATES),
-        )
+        params = [gram.strip('"') for gram in grams]
+        params += [value for word in typed for value in (word, word[0], chr(ord(word[0]) + 1), word)]
+        counts: dict[str, int] = {}
+        terms: dict[str, list[str]] = {}
+        for row in await self._rows(" UNION ALL ".join(parts), params):
+            if row["word"] is None:
+                counts[row["term"]] = row["doc"]
+            else:
+                terms.setdefault(row["word"], []).append(row["term"])
+        queries = []
+        useful = [gram for gram in grams if 0 < counts.get(gram.strip('"'), 0) < COMMON_TRIGRAM]
+        if useful:
+            queries.append(("lesson_names_trigram", any_of(useful)))
+        corrected: list[str] = []
+        for word, known in terms.items():
+            found = process.extract(word, sorted(known), scorer=fuzz.ratio, limit=3, score_cutoff=70)
+            corrected += [term for term, _, _ in found]
+        if corrected:
+            queries.append(("lesson_names_words", any_of([f'"{word}"' for word in corrected])))
+        return queries
 
     async def search(self, query: str, limit: int = 5) -> list[SearchHit]:
         """Full-text search over titles, tags and bodies, ranked by bm25 (titles count most).
@@ -246,58 +267,70 @@ class LessonStore:
         words are present the ranking uses those; with common words only, it looks in titles and tags.
         """
         terms = search_terms(query)
-        counts = await self._capped_counts("lessons_fts", terms, COMMON)
+        text = query.strip()
+        # How many lessons have each word (counting no further than COMMON), and the lesson `query` names.
+        one = f"(SELECT count(*) FROM (SELECT 1 FROM lessons_fts WHERE lessons_fts MATCH ? LIMIT {COMMON}))"
+        [row] = await self._rows(
+            f"SELECT {''.join(one + ', ' for _ in terms)}({_NAMED}) AS exact", [*terms, *_named_params(text)]
+        )
+        counts, exact = list(row)[:-1], row["exact"]
         present = [term for term, count in zip(terms, counts, strict=True) if count]
-        rows: list[sqlite3.Row] = []
+        hits: list[tuple[int, SearchHit]] = []
         if present:
             rare = [term for term, count in zip(terms, counts, strict=True) if 0 < count < COMMON]
-            ranking = any_of(rare) if rare else f"{{title tags}} : ({any_of(present)})"
-            rows = await self._db.fetchall(
-                "SELECT rowid, bm25(lessons_fts, 8.0, 4.0, 1.0) AS score FROM lessons_fts "
-                "WHERE lessons_fts MATCH ? ORDER BY score LIMIT ?",
-                (ranking, limit),
-            )
-            if not rows and not rare:  # common words, none in a title: any lessons having them all
-                rows = await self._db.fetchall(
-                    "SELECT rowid, 0.0 AS score FROM lessons_fts WHERE lessons_fts MATCH ? LIMIT ?",
-                    (" AND ".join(present), limit),
+            if rare:
+                hits = await self._hits("lessons_fts", any_of(rare), any_of(present), limit)
+            else:  # the same bm25 as the full index gives, without reading the long lists of body words
+                hits = await self._hits(
+                    "lesson_labels_fts", f"{{title tags}} : ({any_of(present)})", any_of(present), limit
                 )
-        hits = await self._hits(rows, any_of(present)) if rows else []
-        exact = await self.find(query)
-        if exact is not None and (not hits or hits[0].ref.slug != exact.slug):
+            if not hits and not rare:  # common words, none in a title: any lessons having them all
+                hits = await self._hits("lessons_fts", " AND ".join(present), any_of(present), limit, ranked=False)
+        if exact is not None and (not hits or hits[0][0] != exact):
             # The query names a lesson (its slug, an alias or its title): that lesson comes first.
-            found = next((hit for hit in hits if hit.ref.slug == exact.slug), None)
+            found = next((hit for lesson_id, hit in hits if lesson_id == exact), None)
             if found is None:
-                excerpt = format_excerpt(exact.summary or _opening(exact.body))
-                found = SearchHit(exact.ref, hits[0].score if hits else 0.0, excerpt)
-            hits = [found, *(hit for hit in hits if hit.ref.slug != exact.slug)][:limit]
-        return hits
+                named = await self._rows(f"SELECT {_LESSON_COLUMNS} FROM lessons WHERE id = ?", (exact,))
+                if not named:  # removed a moment ago
+                    return [hit for _, hit in hits]
+                lesson = _lesson(named[0])
+                excerpt = format_excerpt(lesson.summary or _opening(lesson.body))
+                found = SearchHit(lesson.ref, hits[0][1].score if hits else 0.0, excerpt)
+            return [found, *(hit for lesson_id, hit in hits if lesson_id != exact)][:limit]
+        return [hit for _, hit in hits]
 
-    async def _hits(self, ranked: list[sqlite3.Row], highlight: str) -> list[SearchHit]:
-        """Lessons and highlighted excerpts for ranked (rowid, score) rows, best first."""
-        scores = {row["rowid"]: row["score"] for row in ranked}
-        # One `rowid = ?` per hit lets FTS5 seek straight to each row instead of matching them all.
+    async def _hits(
+        self, table: str, match: str, highlight: str, limit: int, *, ranked: bool = True
+    ) -> list[tuple[int, SearchHit]]:
+        """(lesson id, hit) for the best `limit` matches of `match` in `table` (`lessons_fts` or
+        `lesson_labels_fts`: same columns and bm25), excerpts highlighting `highlight`, best first."""
+        score = f"bm25({table}, 8.0, 4.0, 1.0)" if ranked else "0.0"
+        order = "ORDER BY score" if ranked else ""
+        # Each excerpt comes from a `rowid = ?` look-up, so FTS5 seeks straight to the row.
         snippet = f"snippet(lessons_fts, 2, '{HIGHLIGHT_OPEN}', '{HIGHLIGHT_CLOSE}', '…', 24)"
-        one = f"SELECT rowid, {snippet} AS excerpt FROM lessons_fts WHERE lessons_fts MATCH ? AND rowid = ?"
-        excerpts = await self._db.fetchall(
-            " UNION ALL ".join(one for _ in scores), [value for rowid in scores for value in (highlight, rowid)]
+        rows = await self._rows(
+            f"""SELECT l.id, {_REF_COLUMNS}, l.position, best.score,
+                    (SELECT {snippet} FROM lessons_fts WHERE lessons_fts MATCH ? AND rowid = best.rowid) AS excerpt
+                FROM (SELECT rowid, {score} AS score FROM {table} WHERE {table} MATCH ? {order} LIMIT ?) AS best
+                JOIN lessons l ON l.id = best.rowid""",
+            (highlight, match, limit),
         )
-        marks = ", ".join("?" for _ in scores)
-        refs = await self._db.fetchall(
-            f"SELECT id, {_REF_COLUMNS}, position FROM lessons WHERE id IN ({marks})", list(scores)
-        )
-        by_id = {row["id"]: row for row in refs}
         hits = [
             (
-                scores[row["rowid"]],
-                by_id[row["rowid"]]["position"],
-                SearchHit(_ref(by_id[row["rowid"]]), scores[row["rowid"]], format_excerpt(row["excerpt"])),
+                row["score"],
+                row["position"],
+                row["id"],
+                SearchHit(_ref(row), row["score"], format_excerpt(row["excerpt"])),
             )
-            for row in excerpts
-            if row["rowid"] in by_id
+            for row in rows
+            if row["excerpt"] is not None
         ]
         hits.sort(key=lambda item: (item[0], item[1]))
-        return [hit for _, _, hit in hits]
+        return [(lesson_id, hit) for _, _, lesson_id, hit in hits]
+
+    async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """The rows of one read, in one trip to the database thread."""
+        return await self._db.fetchall(sql, params)
 
     # -- changing lessons -----------------------------------------------------------------------
 
@@ -316,7 +349,11 @@ class LessonStore:
             if removed:
                 await conn.executemany("DELETE FROM lessons WHERE slug = ?", [(slug,) for slug in removed])
             await self._write(conn, [incoming[slug] for slug in added + updated], now)
-            await conn.execute(_RENUMBER)
+            await _reindex(conn)
+            if added or updated or removed:
+                # A bulk load leaves each index in many segments; merged into one, look-ups seek faster.
+                for table in _FTS_TABLES:
+                    await conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
         kept = () if remove_missing else tuple(missing)
         return ImportSummary(tuple(added), tuple(updated), tuple(unchanged), tuple(removed), kept)
 
@@ -327,7 +364,7 @@ class LessonStore:
             if await cursor.fetchone():
                 raise ValueError(f"a lesson with slug {lesson.slug!r} already exists")
             await self._write(conn, [lesson], _now())
-            await conn.execute(_RENUMBER)
+            await _reindex(conn)
 
     async def update(self, lesson: Lesson) -> bool:
         """Replace the lesson with the same slug; False if there is none."""
@@ -336,7 +373,7 @@ class LessonStore:
             if not await cursor.fetchone():
                 return False
             await self._write(conn, [lesson], _now())
-            await conn.execute(_RENUMBER)
+            await _reindex(conn)
         return True
 
     async def remove(self, slug: str) -> bool:
@@ -345,7 +382,7 @@ class LessonStore:
             cursor = await conn.execute("DELETE FROM lessons WHERE slug = ?", (slug,))
             if cursor.rowcount == 0:
                 return False
-            await conn.execute(_RENUMBER)
+            await _reindex(conn)
         return True
 
     async def free_slug(self, base: str) -> str:
@@ -408,16 +445,35 @@ class LessonStore:
             )
             ids.update({row["slug"]: row["id"] for row in await cursor.fetchall()})
         keys = [(ids[lesson.slug],) for lesson in lessons]
-        for table in ("lessons_fts", "lesson_names_trigram", "lesson_names_words"):
+        for table in _FTS_TABLES:
             await conn.executemany(f"DELETE FROM {table} WHERE rowid = ?", keys)
         await conn.executemany("DELETE FROM lesson_aliases WHERE lesson_id = ?", keys)
         await conn.executemany(
             "INSERT INTO lessons_fts (rowid, title, tags, body) VALUES (?, ?, ?, ?)",
             [(ids[lesson.slug], lesson.title, _keywords(lesson), markdown_to_plain(lesson.body)) for lesson in lessons],
         )
-        names = [(ids[lesson.slug], _names(lesson)) for lesson in lessons]
+        # Titles and tags again, with as many filler words as the body has: bm25 then scores them exactly
+        # as in lessons_fts (same lengths), from short lists of words.
+        sizes = []
+        for start in range(0, len(keys), 500):
+            batch = [key for (key,) in keys[start : start + 500]]
+            cursor = await conn.execute(
+                f"SELECT id, sz FROM lessons_fts_docsize WHERE id IN ({', '.join('?' for _ in batch)})", batch
+            )
+            sizes += [(row["id"], _varints(row["sz"])[2]) for row in await cursor.fetchall()]
+        fields = {ids[lesson.slug]: (lesson.title, _keywords(lesson)) for lesson in lessons}
+        await conn.executemany(
+            "INSERT INTO lesson_labels_fts (rowid, title, tags, body_padding) VALUES (?, ?, ?, ?)",
+            [(key, *fields[key], "0 " * size) for key, size in sizes],
+        )
+        names = [(ids[lesson.slug], " | ".join(_names(lesson))) for lesson in lessons]
         await conn.executemany("INSERT INTO lesson_names_trigram (rowid, names) VALUES (?, ?)", names)
         await conn.executemany("INSERT INTO lesson_names_words (rowid, names) VALUES (?, ?)", names)
+        # The names as the fuzzy re-ranker compares them, worked out once here rather than per keystroke.
+        await conn.executemany(
+            "UPDATE lessons SET names = ? WHERE id = ?",
+            [("\n".join(dict.fromkeys(map(normalize_name, _names(lesson)))), ids[lesson.slug]) for lesson in lessons],
+        )
         await conn.executemany(
             "INSERT OR REPLACE INTO lesson_aliases (alias, lesson_id) VALUES (?, ?)",
             [(alias.casefold(), ids[lesson.slug]) for lesson in lessons for alias in lesson.aliases],
@@ -478,6 +534,17 @@ class LessonStore:
             modules=tuple(ModuleProgress(name, done, total) for name, (done, total) in modules.items()),
             next_lesson=next_lesson,
         )
+
+
+def _varints(blob: bytes) -> list[int]:
+    """The numbers in an FTS5 `_docsize` record (SQLite varints: 7 bits a byte, high bit = more)."""
+    numbers, value = [], 0
+    for byte in blob:
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            numbers.append(value)
+            value = 0
+    return numbers
 
 
 def _opening(body: str, length: int = 200) -> str:
