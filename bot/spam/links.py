@@ -85,10 +85,17 @@ _TLD_ALT = "|".join(sorted(SPACED_TLDS))
 _WIDE_DOTS_RE = re.compile(f"[{_DOTS[1:]}]")  # ideographic / full-width dots: prepare() first
 _WIDE_LETTERS_RE = re.compile("[\uff01-\uff5e]")
 _BRACKET_DOT_MARKS = ("[.", "(.", "{.", "[ .", "( .", "dot]", "dot)", "dot}", "DOT]", "DOT)")
-# a dot followed by two letters of one case (a suffix never looks like "Th" in "Great.This")
-_DOT_THEN_WORD_RE = re.compile(r"\.(?:[a-z]{2}|[A-Z]{2}|[^\W\d_a-zA-Z]{2})")
-_DOT_THEN_TLD_RE = re.compile(rf"\.\s*(?:{_TLD_ALT})(?![\w-])")
+
+# Pre-check patterns. Each starts with a literal ".", so the regex engine jumps from dot to dot with
+# a fast scan and only then looks around it. On the text as written: "[." "(." "{." "[ ." "( ."
+# (look-behinds), or a letter or digit (`[^\W_]` is exactly `str.isalnum`), the dot, and two letters
+# of one case ("x.co", not the "Great.This" of a missing space).
+_CASED_DOT_RE = re.compile(r"\.(?:(?<=[\[({]\.)|(?<=[\[(] \.)|(?<=[^\W_]\.)(?:[a-z]{2}|[A-Z]{2}|[^\W\d_a-zA-Z]{2}))")
+# On the lowered text: "www." or a dot then a common suffix ("x . com").
+_LOWER_DOT_RE = re.compile(rf"\.(?:(?<=www\.)|\s*(?:{_TLD_ALT})(?![\w-]))")
 _WORD_DOT_WORD_RE = re.compile(rf"[^\W_]\s+dot\s+(?:{_TLD_ALT})(?![\w-])")
+# Any character the non-ASCII tricks need (wide dots and letters, invisibles): one scan to rule out.
+_UNICODE_TRICK_RE = re.compile(f"[{_DOTS[1:]}\uff01-\uff5e{_INVISIBLE_CLASS}]")
 
 
 def maybe_has_link(text: str) -> bool:
@@ -96,26 +103,26 @@ def maybe_has_link(text: str) -> bool:
 
     A link needs a dot between a name and a suffix, written somehow: `x.y`, `x . com`, `x[.]y`,
     `x dot com`, `x%2ey`, or full-width / ideographic dots and invisible characters (which send the
-    text to the full check). Text without any of these is skipped with a few C-speed scans.
+    text to the full check). Text without any of these is skipped with a few C-speed scans:
+    one-character `in` tests (a memchr) gate the rarer multi-character ones, and the dot tests are
+    two dot-anchored regexes (see `_CASED_DOT_RE`).
     """
-    if not text.isascii():
+    if not text.isascii() and _UNICODE_TRICK_RE.search(text):
         if _WIDE_DOTS_RE.search(text):
             return True
         if "." in text and _WIDE_LETTERS_RE.search(text):
             return True
         if _INVISIBLE_RE.search(text):
             text = _INVISIBLE_RE.sub("", text)
-    if "." not in text:
-        low = text.lower()
-        return "%2e" in low or ("dot" in low and _spelled_dot(low))
-    if "[." in text or "(." in text or "{." in text or "[ ." in text or "( ." in text:
-        return True
-    for m in _DOT_THEN_WORD_RE.finditer(text):
-        before = m.start() - 1
-        if before >= 0 and text[before].isalnum():
+    if "." in text:
+        if _CASED_DOT_RE.search(text) is not None or (":" in text and "://" in text):
             return True
-    low = text.lower()
-    if "://" in text or "www." in low or "%2e" in low or _DOT_THEN_TLD_RE.search(low):
+        low = text.lower()
+        if _LOWER_DOT_RE.search(low) is not None:
+            return True
+    else:
+        low = text.lower()
+    if "%" in text and "%2e" in low:
         return True
     return "dot" in low and _spelled_dot(low)
 
@@ -175,8 +182,9 @@ _HXXP_RE = re.compile(r"\bh(?:xx|\*\*)p(s?)(?:\[:\]|\[://\]|:)(?://|\[//\]|\\/\\
 _BRACKET_DOT_RE = re.compile(r"\s?(?:\[\s*(?:\.|dot)\s*\]|\(\s*(?:\.|dot)\s*\)|\{\s*(?:\.|dot)\s*\})\s?", re.IGNORECASE)
 _WORD_DOT_RE = re.compile(r"([^\W_])\s+dot\s+([a-z]{2,10})(?![\w-])", re.IGNORECASE)
 _SPACED_DOT_RE = re.compile(r"([^\W_])(?:\s+\.\s*|\.\s+)([a-zA-Z]{2,4})(?![\w-])")
-_SPACED_GATE_RE = re.compile(rf"\.\s+(?:{_TLD_ALT})(?![\w-])")  # literal first: fast scans
-_SPACED_GATE2_RE = re.compile(rf" \.(?:{_TLD_ALT})(?![\w-])")
+# "x. com" or "x .com": a dot with space after it or before it (look-behind), then a common suffix;
+# the literal dot first lets the regex engine jump from dot to dot
+_SPACED_GATE_RE = re.compile(rf"\.(?:\s+|(?<= \.))(?:{_TLD_ALT})(?![\w-])")
 _SCHEME_SPACE_RE = re.compile(r"(://(?:[\w-]+\.)+)[ \t]+(?=[\w-]+(?:\.|/|\s|$))")
 _PCT_DOT_RE = re.compile(r"(?<=[^\W_])%2e(?=[^\W_])", re.IGNORECASE)
 _FULLWIDTH_RE = re.compile(f"[\uff01-\uff5e{_DOTS[1:]}]")
@@ -254,7 +262,7 @@ def prepare(text: str) -> tuple[str, set[str]]:
                 break
             disguises.add("spaced dot")
             text = new
-    if "." in text and (_SPACED_GATE_RE.search(lowered) or _SPACED_GATE2_RE.search(lowered)):
+    if "." in text and _SPACED_GATE_RE.search(lowered):
         new = _SPACED_DOT_RE.sub(_join_spaced_dot, text)
         if new != text:
             disguises.add("spaced dot")
@@ -378,9 +386,9 @@ def extract(text: str, *, prechecked: bool = False) -> Extraction:
             if link is not None:
                 links.append(link)
     cursor = 0
-    for word in prepared.split():
-        if "." not in word or len(links) >= MAX_LINKS:
-            continue
+    for word in [word for word in prepared.split() if "." in word]:  # a link holds a dot
+        if len(links) >= MAX_LINKS:
+            break
         offset = prepared.find(word, cursor)
         cursor = offset + len(word)
         for m in _IN_TOKEN_RE.finditer(word):
@@ -399,7 +407,8 @@ def extract(text: str, *, prechecked: bool = False) -> Extraction:
                 links.append(link)
                 if len(links) >= MAX_LINKS:
                     break
-    links.sort(key=lambda link: link.start)
+    if len(links) > 1:
+        links.sort(key=lambda link: link.start)
     if not links and not disguises:
         return EMPTY
     return Extraction(prepared, tuple(links), frozenset(disguises))

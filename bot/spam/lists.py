@@ -229,15 +229,13 @@ class ShippedLists:
             return out
         found: dict[int, str] = {}
         searched: set[tuple[int, int]] = set()
-        wording = self.wording
         for end, (length, word_start, entries) in self.wording_triggers.iter(lowered):
             start = end - length + 1
             if word_start and start > 0 and lowered[start - 1].isalnum():
                 continue  # inside a longer word: "our" in "your"
-            for rule_index, branch_index in entries:
+            for rule_index, branch_index, pattern in entries:
                 if rule_index in found:
                     continue
-                pattern = wording[rule_index].branches[branch_index][1]
                 if length:
                     m = pattern.match(lowered, start)
                 elif (rule_index, branch_index) in searched:
@@ -247,23 +245,27 @@ class ShippedLists:
                     m = pattern.search(lowered)
                 if m:
                     found[rule_index] = m.group(0)
+        if not found:
+            return []
+        wording = self.wording
         return [(wording[i], found[i]) for i in sorted(found)]
 
 
 def build_triggers(rules: tuple[WordingRule, ...]) -> Any:
     """An Aho-Corasick automaton: each anchor word (or, for branches without anchors, each rule
     trigger) -> (length or 0 for "search the whole text", whether it must start a word,
-    ((rule index, branch index), ...))."""
-    table: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    ((rule index, branch index, branch pattern), ...)). The pattern rides along so a hit needs
+    no lookups to reach it."""
+    table: dict[tuple[str, int], list[tuple[int, int, re.Pattern[str]]]] = {}
     word_start: dict[tuple[str, int], bool] = {}
     for rule_index, rule in enumerate(rules):
         for branch_index, (anchors, pattern) in enumerate(rule.branches):
             starts_word = pattern.pattern.startswith("\\b")
             for word in anchors or rule.triggers:
                 key = (word, len(word) if anchors else 0)
-                table.setdefault(key, []).append((rule_index, branch_index))
+                table.setdefault(key, []).append((rule_index, branch_index, pattern))
                 word_start[key] = word_start.get(key, True) and starts_word and bool(anchors)
-    by_word: dict[str, list[tuple[int, bool, tuple[tuple[int, int], ...]]]] = {}
+    by_word: dict[str, list[tuple[int, bool, tuple[tuple[int, int, re.Pattern[str]], ...]]]] = {}
     for (word, length), entries in table.items():
         by_word.setdefault(word, []).append((length, word_start[(word, length)], tuple(entries)))
     automaton = ahocorasick.Automaton()
@@ -271,7 +273,7 @@ def build_triggers(rules: tuple[WordingRule, ...]) -> Any:
         if len(groups) == 1:
             automaton.add_word(word, groups[0])
         else:  # the same word anchors some branches and gates others: keep both, searched first
-            merged = tuple(e for _, _, entries in sorted(groups) for e in entries)
+            merged = tuple(e for _, _, entries in sorted(groups, key=lambda group: group[0]) for e in entries)
             automaton.add_word(word, (0, False, merged))
     automaton.make_automaton()
     return automaton

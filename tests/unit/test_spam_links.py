@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import string
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.spam.links import extract, find_links, maybe_has_link
 
@@ -171,3 +175,20 @@ def test_precheck_skips_text_without_link_material() -> None:
 def test_link_count_is_bounded() -> None:
     text = " ".join(f"https://site{i}.example.com" for i in range(500))
     assert len(find_links(text)) == 50
+
+
+# ASCII pieces that exercise every branch of the pre-check (dots, brackets, schemes, "dot", %2e).
+_PIECES = st.sampled_from(
+    [".", ". ", " . ", "[.]", "(.", "{.", "[ .", "( .", "dot", " DOT ", "dot]", "(dot)", "://", "www.", "WwW.",
+     "%2e", "%2E", "com", "COM", "Com", "io", "gg", "uk", "py", "ab", "AB", "Th", "x", "1", " ", "\t", "-", "_"]
+)  # fmt: skip
+
+
+_ASCII_TEXTS = st.lists(st.one_of(_PIECES, st.text(string.ascii_letters + ". ", max_size=4)), max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_ASCII_TEXTS)
+def test_precheck_answers_alike_for_ascii_and_non_ascii_text(text: str) -> None:
+    # " é" adds nothing link-like, but sends the text down the non-ASCII path of the pre-check
+    assert maybe_has_link(text) == maybe_has_link(text + " é")
