@@ -52,6 +52,7 @@ class SpamFilter(commands.Cog):
         self.bot = bot
         self._store: SpamStore | None = None
         self._engines: dict[int, tuple[SpamConfig, SpamEngine]] = {}
+        self._repost_task: asyncio.Task[None] | None = None
         self._counts: OrderedDict[tuple[int, int], int] = OrderedDict()
         self._counting_since = discord.utils.utcnow()
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -63,9 +64,18 @@ class SpamFilter(commands.Cog):
         self.bot.remove_dynamic_items(IncidentButton)
 
     async def restore_state(self) -> None:
-        """After a (re)start: read settings afresh from the database."""
+        """After a (re)start: read settings afresh, and post incidents that never reached #mod-queue."""
         self._store = SpamStore(self.bot.db)
         self._engines.clear()
+        if await self._store.open_unposted_incidents():
+            self._repost_task = asyncio.create_task(self._post_missing_incidents())
+
+    async def _post_missing_incidents(self) -> None:
+        await self.bot.wait_until_ready()  # guilds are known only once the bot is ready
+        for incident in await self.store.open_unposted_incidents():
+            guild = self.bot.get_guild(incident.guild_id)
+            if guild is not None:
+                await self.publish(guild, incident)
 
     @property
     def store(self) -> SpamStore:

@@ -320,6 +320,13 @@ class SpamStore:
         )
         return None if incident_id is None else await self.get(int(incident_id))
 
+    async def open_unposted_incidents(self) -> list[Incident]:
+        """Open incidents (in every server) whose post never reached #mod-queue, oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT id FROM spam_incidents WHERE status = ? AND queue_message_id IS NULL ORDER BY id", (_OPEN,)
+        )
+        return [incident for row in rows if (incident := await self.get(int(row["id"]))) is not None]
+
     async def incident_for_message(self, guild_id: int, message_id: int) -> Incident | None:
         """The latest incident listing this message."""
         incident_id = await self._db.fetchval(

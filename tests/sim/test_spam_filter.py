@@ -189,3 +189,16 @@ async def test_bots_webhooks_system_messages_dms_and_exempt_places_are_skipped(s
     assert spam.posts() == []
     await spam.spammer.send(general, NITRO_POST)
     assert len(spam.posts()) == 1
+
+
+async def test_an_incident_whose_post_failed_is_posted_after_a_restart(spam: SpamWorld, bot_factory) -> None:  # type: ignore[no-untyped-def]
+    env = spam.course.env
+    env.inject_error("POST", f"/channels/{spam.queue.id}/messages", status=500, times=None)
+    await spam.spammer.send(spam.course.channel("general"), STEAM_POST)
+    assert spam.posts() == []
+    assert (await spam.incident(1)).queue_message_id is None  # stored all the same
+    env.backend.faults.clear()
+    await env.restart_bot(bot_factory())
+    post = spam.only_post()
+    assert post.embeds[0].title == "Spam incident #1: flagged for review"
+    assert (await spam.incident(1)).queue_message_id == post.id
