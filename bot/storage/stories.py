@@ -249,10 +249,14 @@ class StoryStore:
     # -- withdrawal ----------------------------------------------------------------------------
 
     async def withdraw(self, story_id: int, at: datetime) -> Story | None:
-        """Withdraw a pending or published story; None when it was neither (anymore)."""
+        """Withdraw a pending or published story; None when it was neither (anymore).
+
+        The learner took it back, so its text is erased; the title stays for their own `/story mine`.
+        """
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE stories SET status = ?, withdrawn_at = ? WHERE id = ? AND status IN (?, ?)",
+                "UPDATE stories SET status = ?, withdrawn_at = ?, tried = '', worked = '', did_not_work = '', "
+                "spam_reasons = '[]' WHERE id = ? AND status IN (?, ?)",
                 (StoryStatus.WITHDRAWN.value, at.isoformat(), story_id, _PENDING, _PUBLISHED),
             )
             done = cursor.rowcount == 1
