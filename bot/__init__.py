@@ -1,8 +1,11 @@
-"""coursebot: the core of the course server bot."""
+"""coursebot: the core of the course server bot.
+
+`create_bot` is imported lazily so that the pure parts (e.g. `bot.spam.engine`) load without discord.py.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.app import CourseBot
@@ -16,11 +19,3 @@ def create_bot(settings: Settings | None = None) -> CourseBot:
     from bot.app import create_bot as _create_bot
 
     return _create_bot(settings)
-
-
-def __getattr__(name: str) -> Any:
-    if name == "CourseBot":
-        from bot.app import CourseBot
-
-        return CourseBot
-    raise AttributeError(name)

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import NotAllowed
+from bot.notify import tell
 from bot.permissions import Role
 
 if TYPE_CHECKING:
@@ -59,8 +60,5 @@ async def ensure_role(interaction: discord.Interaction, role: Role) -> bool:
     """For buttons and modals: True if allowed, else a polite ephemeral refusal and False."""
     if await has_role(interaction, role):
         return True
-    if interaction.response.is_done():
-        await interaction.followup.send(role.refusal, ephemeral=True)
-    else:
-        await interaction.response.send_message(role.refusal, ephemeral=True)
+    await tell(interaction, role.refusal)
     return False

@@ -8,6 +8,7 @@ from datetime import timedelta
 import discord
 from discord import app_commands
 
+from bot.notify import tell
 from bot.permissions import Role
 
 log = logging.getLogger("coursebot.errors")
@@ -86,10 +87,4 @@ async def report_interaction_error(
             interaction.user.id,
             exc_info=(type(original), original, original.__traceback__),
         )
-    try:
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True)
-        else:
-            await interaction.response.send_message(message, ephemeral=True)
-    except discord.HTTPException:
-        log.warning("could not tell user %s about an error", interaction.user.id, exc_info=True)
+    await tell(interaction, message)

@@ -45,23 +45,27 @@ async def send_safely(
         if log_channel is not None and log_channel.id != channel.id:
             await mod_log(bot, channel.guild, text)
         if caller is not None:
-            await _tell(caller, text)
+            await tell(caller, text)
         return None
     except discord.HTTPException as error:
         log.error("could not send to %r: %s", channel, error)
         if caller is not None:
-            await _tell(caller, "Discord did not accept that post just now; please try again in a moment.")
+            await tell(caller, "Discord did not accept that post just now; please try again in a moment.")
         return None
 
 
-async def _tell(interaction: discord.Interaction, text: str) -> None:
+async def tell(interaction: discord.Interaction, text: str, **kwargs: Any) -> None:
+    """Reply to the caller only (ephemeral), whether or not the interaction was answered already.
+
+    A reply Discord refuses is logged: there is nobody else to tell.
+    """
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True)
+            await interaction.followup.send(text, ephemeral=True, **kwargs)
         else:
-            await interaction.response.send_message(text, ephemeral=True)
+            await interaction.response.send_message(text, ephemeral=True, **kwargs)
     except discord.HTTPException:
-        log.warning("could not tell user %s: %s", interaction.user.id, text)
+        log.warning("could not tell user %s: %s", interaction.user.id, text, exc_info=True)
 
 
 async def mod_log(
@@ -73,7 +77,8 @@ async def mod_log(
         log.info("mod-log (guild %s, no channel): %s", guild.id, text)
         return None
     try:
-        return await channel.send(content=text[:2000], embed=embed) if embed else await channel.send(text[:2000])
+        extra = {"embed": embed} if embed is not None else {}
+        return await channel.send(text[:2000], **extra)
     except discord.HTTPException as error:
         log.warning("could not write to mod-log in guild %s: %s (%s)", guild.id, error, text)
         return None

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import discord
 
 from bot.checks import ensure_role
+from bot.notify import tell
 from bot.permissions import Role
 from bot.persistent import CourseButton, CourseModal, CourseView
 from bot.stories.model import ANONYMOUS_CREDIT, StoryText
@@ -183,10 +184,7 @@ async def offer_retry(
     """Explain what was wrong (ephemeral) with a button that reopens the modal, text kept."""
     text = f"{error}\nNothing was lost: press the button to fix it."
     view = RetryView(interaction.user.id, make_modal)
-    if interaction.response.is_done():
-        await interaction.followup.send(text, view=view, ephemeral=True)
-    else:
-        await interaction.response.send_message(text, view=view, ephemeral=True)
+    await tell(interaction, text, view=view)
 
 
 # -- persistent review buttons ---------------------------------------------------------------------

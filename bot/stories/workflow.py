@@ -15,7 +15,7 @@ import discord
 
 from bot.errors import UserError
 from bot.guild_config import Channel
-from bot.notify import mod_log, send_safely
+from bot.notify import mod_log, send_safely, tell
 from bot.storage.stories import StoryStore
 from bot.stories.embeds import public_embeds, review_embeds
 from bot.stories.formatting import escape, truncate
@@ -381,10 +381,7 @@ class StoryService:
     # -- helpers -------------------------------------------------------------------------------
 
     async def _say(self, interaction: discord.Interaction, text: str) -> None:
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True)
-        else:
-            await interaction.response.send_message(text, ephemeral=True)
+        await tell(interaction, text)
 
 
 def already_decided(story: Story) -> str:
