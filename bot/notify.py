@@ -77,8 +77,9 @@ async def mod_log(
         log.info("mod-log (guild %s, no channel): %s", guild.id, text)
         return None
     try:
-        extra = {"embed": embed} if embed is not None else {}
-        return await channel.send(text[:2000], **extra)
+        if embed is None:
+            return await channel.send(text[:2000])
+        return await channel.send(text[:2000], embed=embed)
     except discord.HTTPException as error:
         log.warning("could not write to mod-log in guild %s: %s (%s)", guild.id, error, text)
         return None
