@@ -14,6 +14,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import simcord
 
@@ -124,23 +125,24 @@ async def run_demo(settings: Settings, *, port: int, menu: bool = True) -> int:
                 for channel, hint in CHANNEL_HINTS.items():
                     author = world.admin if channel.startswith("mod-") else world.host
                     await author.send(world.channel(channel), hint)
-                await serve(world, port=port, menu=menu, stop=stop)
+                reader = LineReader() if menu and sys.stdin is not None and sys.stdin.isatty() else None
+                await serve(world, port=port, reader=reader, stop=stop)
         finally:
             await bot.db.close()
     print("Demo stopped.", flush=True)
     return 0
 
 
-async def serve(world: CourseWorld, *, port: int, menu: bool, stop: asyncio.Event) -> None:
+async def serve(world: CourseWorld, *, port: int, reader: LineReader | None, stop: asyncio.Event) -> None:
+    """Serve the Preview until the demo ends, reopening it on the same port when the menu asks."""
     env = world.env
     state = DemoState()
-    reader = LineReader() if menu and sys.stdin is not None and sys.stdin.isatty() else None
     try:
         while not stop.is_set():
             viewers = viewers_for(world, state.channel, state.viewer)
             preview = env.preview(world.channel(state.channel), viewers=viewers, layout="channel", port=port)
             async with preview:
-                port = preview._server.port or port  # keep the same port when reopening
+                port = urlsplit(preview.url).port or port  # reopen on the same port
                 print(f"\nOpen the demo in your browser: {preview.url}", flush=True)
                 if reader:
                     print(menu_text(world, state.channel, viewers[0].name), flush=True)

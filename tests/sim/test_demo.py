@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -11,10 +12,11 @@ import time
 import urllib.request
 from datetime import timedelta
 
+import pytest
 from simcord.env import Env
 
 from bot.config import PROJECT_ROOT
-from bot.demo.runner import DemoState, handle_line, viewers_for
+from bot.demo.runner import DemoState, handle_line, serve, viewers_for
 from bot.demo.world import CourseWorld
 
 URL_RE = re.compile(r"http://127\.0\.0\.1:(\d+)/#\S+")
@@ -75,3 +77,30 @@ async def test_menu_switches_channel_and_viewer_and_advances_the_clock(course: C
         assert await handle_line(course, preview, state, "v host") is True
         assert state.viewer == "host"
         assert await handle_line(course, preview, state, "q") is False
+
+
+class ScriptedReader:
+    """Stands in for the terminal: lines already typed."""
+
+    def __init__(self, *lines: str) -> None:
+        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
+        for line in lines:
+            self.queue.put_nowait(line)
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+async def test_switching_channel_reopens_the_page_on_the_same_port(
+    course: CourseWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reader = ScriptedReader("c polls", "v moderator", "q")
+    await serve(course, port=0, reader=reader, stop=asyncio.Event())  # type: ignore[arg-type]
+    out = capsys.readouterr().out
+    ports = URL_RE.findall(out)
+    assert len(ports) == 3 and len(set(ports)) == 1  # first page, after the channel, after the viewer
+    assert "Showing #general as learner" in out
+    assert "Showing #polls as learner" in out
+    assert "Showing #polls as moderator" in out
+    assert reader.closed
