@@ -14,7 +14,7 @@ from pathlib import Path
 import discord
 
 import bot as bot_package
-from bot.config import ConfigError, Settings, configure_logging, load_settings
+from bot.config import ConfigError, Settings, configure_logging, describe_settings, load_settings
 
 log = logging.getLogger("coursebot")
 
@@ -118,14 +118,8 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
     print("Settings are valid:")
-    print(f"  DISCORD_TOKEN     {'set' if settings.token else 'not set (only the offline demo can run)'}")
-    print(f"  DATABASE_PATH     {settings.database_path}")
-    print(f"  LOG_LEVEL         {settings.log_level}")
-    print(f"  DEV_GUILD_ID      {settings.dev_guild_id or 'not set (commands sync globally)'}")
-    print(f"  LESSONS_DIR       {settings.lessons_dir}")
-    print(f"  COURSE_NAME       {settings.course_name}")
-    print(f"  DEFAULT_TIMEZONE  {settings.default_timezone}")
-    print(f"  DEMO_PORT         {settings.demo_port}")
+    for name, shown in describe_settings(settings):
+        print(f"  {name:<17} {shown}")
     if not settings.lessons_dir.is_dir():
         raise CliError(f"LESSONS_DIR {settings.lessons_dir} is not a folder: create it or fix the path.")
     return 0

@@ -128,6 +128,21 @@ _PARSERS = {
 SETTING_NAMES = tuple(_PARSERS)
 
 
+def describe_settings(settings: Settings) -> list[tuple[str, str]]:
+    """(name, value in use) for every setting, the token only as set / not set."""
+    rows = []
+    for name, (attr, _) in _PARSERS.items():
+        value = getattr(settings, attr)
+        if name == "DISCORD_TOKEN":
+            shown = "set" if value else "not set (only the offline demo can run)"
+        elif name == "DEV_GUILD_ID" and value is None:
+            shown = "not set (commands sync globally)"
+        else:
+            shown = str(value)
+        rows.append((name, shown))
+    return rows
+
+
 def settings_from_mapping(values: Mapping[str, str | None]) -> Settings:
     """Build Settings from name/value pairs; unknown names are ignored, bad values raise ConfigError."""
     kwargs: dict[str, object] = {}
