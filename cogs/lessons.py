@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +19,7 @@ from bot.errors import UserError, describe_wait
 from bot.lessons.archive import export_zip
 from bot.lessons.card import build_card, choice_name
 from bot.lessons.cooldown import Cooldown
+from bot.lessons.frontmatter import normalize_body
 from bot.lessons.model import Lesson
 from bot.lessons.outline import outline_page, progress_bar
 from bot.lessons.rules import lesson_problems
@@ -53,6 +55,17 @@ def guild_id_of(interaction: discord.Interaction) -> int:
     return interaction.guild_id or 0
 
 
+def button(
+    custom_id: str,
+    label: str,
+    style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+    *,
+    disabled: bool = False,
+) -> discord.ui.Button[Any]:
+    """The Discord button a persistent lesson button wraps."""
+    return discord.ui.Button(label=label[:80], style=style, custom_id=custom_id, disabled=disabled)
+
+
 # -- persistent buttons ------------------------------------------------------------------------------
 
 
@@ -62,14 +75,7 @@ class LessonNavButton(CourseButton, template=rf"lesson:nav:{SLUG}:(?P<direction>
     def __init__(self, slug: str, direction: str, *, disabled: bool = False) -> None:
         self.slug, self.direction = str(slug), direction
         label = "◀ Previous" if direction == "prev" else "Next ▶"
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"lesson:nav:{self.slug}:{direction}",
-                disabled=disabled,
-            )
-        )
+        super().__init__(button(f"lesson:nav:{self.slug}:{direction}", label, disabled=disabled))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         cog = lessons_cog(interaction)
@@ -85,14 +91,8 @@ class LessonPageButton(CourseButton, template=rf"lesson:page:{SLUG}:(?P<page>\d{
 
     def __init__(self, slug: str, page: int, *, label: str = "Page", disabled: bool = False) -> None:
         self.slug, self.page = str(slug), int(page)
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.primary,
-                custom_id=f"lesson:page:{self.slug}:{self.page}",
-                disabled=disabled,
-            )
-        )
+        custom_id = f"lesson:page:{self.slug}:{self.page}"
+        super().__init__(button(custom_id, label, discord.ButtonStyle.primary, disabled=disabled))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         await lessons_cog(interaction).reply_lesson(interaction, self.slug, page=self.page, replace=True)
@@ -103,11 +103,7 @@ class LessonOpenButton(CourseButton, template=rf"lesson:open:{SLUG}"):
 
     def __init__(self, slug: str, *, label: str = "Open") -> None:
         self.slug = str(slug)
-        super().__init__(
-            discord.ui.Button(
-                label=label[:80], style=discord.ButtonStyle.secondary, custom_id=f"lesson:open:{self.slug}"
-            )
-        )
+        super().__init__(button(f"lesson:open:{self.slug}", label))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         await lessons_cog(interaction).reply_lesson(interaction, self.slug, replace=False)
@@ -118,13 +114,8 @@ class LessonDoneButton(CourseButton, template=rf"lesson:done:{SLUG}"):
 
     def __init__(self, slug: str, *, done: bool = False) -> None:
         self.slug = str(slug)
-        super().__init__(
-            discord.ui.Button(
-                label="Done ✓" if done else "Mark as done",
-                style=discord.ButtonStyle.success,
-                custom_id=f"lesson:done:{self.slug}",
-            )
-        )
+        label = "Done ✓" if done else "Mark as done"
+        super().__init__(button(f"lesson:done:{self.slug}", label, discord.ButtonStyle.success))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         await lessons_cog(interaction).mark_done(interaction, self.slug)
@@ -135,20 +126,14 @@ class OutlinePageButton(CourseButton, template=r"lesson:outline:(?P<module>\d{1,
 
     def __init__(self, module: int, page: int, arrow: str, *, disabled: bool = False) -> None:
         self.module, self.page, self.arrow = int(module), int(page), arrow
-        super().__init__(
-            discord.ui.Button(
-                label="◀" if arrow == "p" else "▶",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"lesson:outline:{self.module}:{self.page}:{arrow}",
-                disabled=disabled,
-            )
-        )
+        custom_id = f"lesson:outline:{self.module}:{self.page}:{arrow}"
+        super().__init__(button(custom_id, "◀" if arrow == "p" else "▶", disabled=disabled))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         cog = lessons_cog(interaction)
         modules = await cog.store.modules()
-        module = modules[self.module - 1] if 0 < self.module <= len(modules) else None
-        embed, view = await cog.outline_message(interaction, module, self.page)
+        index = self.module if 0 < self.module <= len(modules) else 0
+        embed, view = await cog.outline_message(interaction, modules[index - 1] if index else None, index, self.page)
         await interaction.response.edit_message(embed=embed, view=view)
 
 
@@ -159,13 +144,11 @@ class RemoveLessonButton(CourseButton, template=rf"lessons:remove:{SLUG}:(?P<cho
 
     def __init__(self, slug: str, choice: str) -> None:
         self.slug, self.choice = str(slug), choice
-        super().__init__(
-            discord.ui.Button(
-                label="Remove" if choice == "yes" else "Keep it",
-                style=discord.ButtonStyle.danger if choice == "yes" else discord.ButtonStyle.secondary,
-                custom_id=f"lessons:remove:{self.slug}:{choice}",
-            )
-        )
+        custom_id = f"lessons:remove:{self.slug}:{choice}"
+        if choice == "yes":
+            super().__init__(button(custom_id, "Remove", discord.ButtonStyle.danger))
+        else:
+            super().__init__(button(custom_id, "Keep it"))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         await lessons_cog(interaction).confirm_remove(interaction, self.slug, self.choice == "yes")
@@ -315,10 +298,10 @@ class LessonsCog(commands.Cog, name="Lessons"):
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     async def outline_message(
-        self, interaction: discord.Interaction, module: str | None, page: int
+        self, interaction: discord.Interaction, module: str | None, module_index: int, page: int
     ) -> tuple[discord.Embed, discord.ui.View]:
-        store = self.store
-        entries = await store.outline(guild_id_of(interaction), interaction.user.id, module)
+        """One page of the outline; `module_index` is the module's place in the course from 1 (0: all)."""
+        entries = await self.store.outline(guild_id_of(interaction), interaction.user.id, module)
         if not entries:
             raise UserError("The course has no lessons yet." if module is None else f"No module called {module!r}.")
         shown = outline_page(entries, page)
@@ -328,8 +311,6 @@ class LessonsCog(commands.Cog, name="Lessons"):
         embed.set_footer(
             text=f"Page {shown.page + 1} of {shown.pages} · {done} of {len(entries)} done · open one with /lesson show"
         )
-        modules = await store.modules()
-        module_index = modules.index(module) + 1 if module in modules else 0
         view = CourseView(timeout=None)
         if shown.pages > 1:
             view.add_item(OutlinePageButton(module_index, max(0, shown.page - 1), "p", disabled=shown.page == 0))
@@ -343,7 +324,7 @@ class LessonsCog(commands.Cog, name="Lessons"):
     async def resolve(self, topic: str) -> Lesson:
         """The lesson a learner meant: a slug from autocomplete, an exact name, or the best fuzzy match."""
         store = self.store
-        lesson = await store.get(topic) or await store.find(topic)
+        lesson = await store.find(topic)
         if lesson is None:
             best = await store.suggest(topic, 1)
             lesson = await store.get(best[0].slug) if best else None
@@ -353,6 +334,18 @@ class LessonsCog(commands.Cog, name="Lessons"):
                 "words, or `/lesson list` for the whole course."
             )
         return lesson
+
+    async def named_lesson(self, topic: str) -> Lesson:
+        """The lesson a moderator picked (slug from autocomplete, or exact title or alias); no guessing."""
+        lesson = await self.store.find(topic)
+        if lesson is None:
+            raise UserError(f"There is no lesson “{escape(topic[:100])}”. Pick one from the list as you type.")
+        return lesson
+
+    async def log_action(self, interaction: discord.Interaction, text: str) -> None:
+        """`@moderator <text>` in #mod-log."""
+        assert interaction.guild is not None  # the /lessons commands are guild_only
+        await mod_log(self.bot, interaction.guild, f"{interaction.user.mention} {text}")
 
     # -- learner commands ------------------------------------------------------------------------------
 
@@ -398,8 +391,9 @@ class LessonsCog(commands.Cog, name="Lessons"):
                     f"{describe_wait(wait)} ({discord.utils.format_dt(retry_at, 'T')}), or add `private: True` "
                     "to read it just for you now."
                 )
-        done = await self.store.is_done(guild_id_of(interaction), interaction.user.id, lesson.slug)
-        embed, view = await self.lesson_message(lesson, done=done and private)
+        # A public post shows "Mark as done" to everyone, whatever the poster has done.
+        done = private and await self.store.is_done(guild_id_of(interaction), interaction.user.id, lesson.slug)
+        embed, view = await self.lesson_message(lesson, done=done)
         try:
             await interaction.response.send_message(embed=embed, view=view, ephemeral=private)
         except discord.HTTPException:
@@ -442,16 +436,18 @@ class LessonsCog(commands.Cog, name="Lessons"):
     @app_commands.describe(module="Only this module")
     @app_commands.autocomplete(module=module_autocomplete)
     async def outline(self, interaction: discord.Interaction, module: str | None = None) -> None:
+        index = 0  # the whole course
         if module is not None:
             modules = await self.store.modules()
-            match = next((m for m in modules if m.casefold() == module.casefold().strip()), None)
-            if match is None:
+            wanted = module.casefold().strip()
+            index = next((i for i, m in enumerate(modules, start=1) if m.casefold() == wanted), 0)
+            if not index:
                 raise UserError(
                     f"There is no module called “{escape(module)}”. Modules: "
                     + ", ".join(f"**{escape(m)}**" for m in modules)
                 )
-            module = match
-        embed, view = await self.outline_message(interaction, module, 0)
+            module = modules[index - 1]
+        embed, view = await self.outline_message(interaction, module, index, 0)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     @app_commands.command(name="progress", description="How much of the course you have done, and what to read next")
@@ -518,9 +514,7 @@ class LessonsCog(commands.Cog, name="Lessons"):
     @app_commands.autocomplete(topic=topic_autocomplete)
     @require(Role.MODERATOR)
     async def edit(self, interaction: discord.Interaction, topic: str) -> None:
-        lesson = await self.store.get(topic) or await self.store.find(topic)
-        if lesson is None:
-            raise UserError(f"There is no lesson “{escape(topic[:100])}”. Pick one from the list as you type.")
+        lesson = await self.named_lesson(topic)
         if len(lesson.body) > MODAL_BODY_MAX:
             raise UserError(
                 f"**{escape(lesson.title)}** is {len(lesson.body)} characters long; a Discord form holds "
@@ -541,27 +535,16 @@ class LessonsCog(commands.Cog, name="Lessons"):
         title, module = values["title"].strip(), values["module"].strip()
         tags = tuple(dict.fromkeys(t.strip() for t in values["tags"].split(",") if t.strip()))
         source = values["source"].strip() or f"Course team ({interaction.user.display_name}), written in Discord"
-        body = "\n".join(line.rstrip() for line in values["body"].replace("\r\n", "\n").split("\n")).strip("\n")
+        body = normalize_body(values["body"])
         existing = await store.get(slug) if slug is not None else None
         if slug is not None and existing is None:
             raise UserError("That lesson was removed while you were editing it. Use `/lessons add` to add it again.")
         if existing is None:
             new_slug = await store.free_slug(slugify(title))
             lesson = Lesson(new_slug, title, module, await store.next_order(module), body, source, tags=tags)
-        else:
+        else:  # the form does not hold aliases, summary or related lessons: those stay as they were
             order = existing.order if existing.module == module else await store.next_order(module)
-            lesson = Lesson(
-                existing.slug,
-                title,
-                module,
-                order,
-                body,
-                source,
-                tags=tags,
-                aliases=existing.aliases,
-                summary=existing.summary,
-                related=existing.related,
-            )
+            lesson = replace(existing, title=title, module=module, order=order, body=body, source=source, tags=tags)
         problems = lesson_problems(lesson, related=await store.refs(lesson.related))
         if problems:
             text = "\n".join(f"• {message}" for _, message in problems[:10])
@@ -582,21 +565,14 @@ class LessonsCog(commands.Cog, name="Lessons"):
             view=view,
             ephemeral=True,
         )
-        assert interaction.guild is not None
-        await mod_log(
-            self.bot,
-            interaction.guild,
-            f"{interaction.user.mention} {verb} lesson **{escape(lesson.title)}** (`{lesson.slug}`).",
-        )
+        await self.log_action(interaction, f"{verb} lesson **{escape(lesson.title)}** (`{lesson.slug}`).")
 
     @manage.command(name="remove", description="Remove a lesson from the course (asks first)")
     @app_commands.describe(topic="The lesson to remove")
     @app_commands.autocomplete(topic=topic_autocomplete)
     @require(Role.MODERATOR)
     async def remove(self, interaction: discord.Interaction, topic: str) -> None:
-        lesson = await self.store.get(topic) or await self.store.find(topic)
-        if lesson is None:
-            raise UserError(f"There is no lesson “{escape(topic[:100])}”. Pick one from the list as you type.")
+        lesson = await self.named_lesson(topic)
         view = CourseView(timeout=None)
         view.add_item(RemoveLessonButton(lesson.slug, "yes"))
         view.add_item(RemoveLessonButton(lesson.slug, "no"))
@@ -616,12 +592,7 @@ class LessonsCog(commands.Cog, name="Lessons"):
             await interaction.response.edit_message(content="That lesson was already removed.", view=None)
             return
         await interaction.response.edit_message(content=f"Removed **{escape(lesson.title)}** (`{slug}`).", view=None)
-        assert interaction.guild is not None
-        await mod_log(
-            self.bot,
-            interaction.guild,
-            f"{interaction.user.mention} removed lesson **{escape(lesson.title)}** (`{slug}`).",
-        )
+        await self.log_action(interaction, f"removed lesson **{escape(lesson.title)}** (`{slug}`).")
 
     @manage.command(name="reload", description="Load the lesson files again (checked first)")
     @app_commands.describe(remove_missing="Also remove lessons that are not in the files (default: keep them)")
@@ -641,10 +612,7 @@ class LessonsCog(commands.Cog, name="Lessons"):
             return
         summary = await self.store.import_lessons(folder.lessons, remove_missing=remove_missing)
         await interaction.followup.send(f"Reloaded: {summary.describe()}.", ephemeral=True)
-        assert interaction.guild is not None
-        await mod_log(
-            self.bot, interaction.guild, f"{interaction.user.mention} reloaded the lessons: {summary.describe()}."
-        )
+        await self.log_action(interaction, f"reloaded the lessons: {summary.describe()}.")
 
     @manage.command(name="export", description="Download the course as a zip of lesson files")
     @require(Role.MODERATOR)
@@ -660,8 +628,7 @@ class LessonsCog(commands.Cog, name="Lessons"):
             file=discord.File(io.BytesIO(data), filename=name),
             ephemeral=True,
         )
-        assert interaction.guild is not None
-        await mod_log(self.bot, interaction.guild, f"{interaction.user.mention} exported the lessons ({len(lessons)}).")
+        await self.log_action(interaction, f"exported the lessons ({len(lessons)}).")
 
 
 async def setup(bot: CourseBot) -> None:

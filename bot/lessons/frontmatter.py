@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -50,10 +49,6 @@ def normalize_body(body: str) -> str:
     """Line endings to \\n, trailing spaces and blank lines at either end dropped."""
     lines = [line.rstrip() for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     return "\n".join(lines).strip("\n")
-
-
-def read_lesson_file(path: Path, display: str | None = None) -> ParsedFile:
-    return parse_lesson_bytes(path.read_bytes(), display or str(path))
 
 
 def parse_lesson_bytes(data: bytes, path: str) -> ParsedFile:

@@ -27,10 +27,6 @@ def split_pages(body: str, limit: int = PAGE_CHARS) -> list[str]:
     return pages or [""]
 
 
-def page_count(body: str, limit: int = PAGE_CHARS) -> int:
-    return len(split_pages(body, limit))
-
-
 def _split_on_marker(text: str) -> list[str]:
     sections = [part.strip() for part in re.split(rf"^[ \t]*{re.escape(PAGE_BREAK)}[ \t]*$", text, flags=re.M)]
     return [part for part in sections if part]

@@ -9,6 +9,7 @@ import pytest
 
 from bot.app import CourseBot
 from bot.demo.world import CourseWorld
+from bot.lessons.model import Lesson
 from bot.storage.lessons import LessonStore
 
 
@@ -119,6 +120,18 @@ async def test_mark_as_done_records_progress_once(course: CourseWorld, simcord_b
     # "Read next" opens the suggested lesson just for the learner
     nxt = await course.learner.click(done.response, label="Read next")
     assert nxt.ephemeral and nxt.response.embeds[0].title == "Welcome, and how to find your way around"
+
+
+async def test_done_shows_on_private_reading_but_not_on_a_public_post(
+    course: CourseWorld, simcord_bot: CourseBot
+) -> None:
+    await LessonStore(simcord_bot.db).mark_done(course.guild.id, course.learner.id, "seo")
+    private = await course.learner.slash(course.channel("lessons"), "lesson show", topic="seo", private=True)
+    assert private.ephemeral
+    assert button_labels(private.response)["lesson:done:seo"] == "Done ✓"
+    public = await course.learner.slash(course.channel("lessons"), "lesson show", topic="seo")
+    assert not public.ephemeral
+    assert button_labels(public.response)["lesson:done:seo"] == "Mark as done"
 
 
 async def test_buttons_work_after_a_restart(
@@ -233,6 +246,24 @@ async def test_list_one_module(course: CourseWorld) -> None:
     ]
     bad = await course.learner.slash(course.channel("lessons"), "lesson list", module="Week 9")
     assert bad.ephemeral and "There is no module called “Week 9”" in bad.response.content
+
+
+async def test_list_one_module_pages_within_that_module(course: CourseWorld, simcord_bot: CourseBot) -> None:
+    store = LessonStore(simcord_bot.db)
+    module = "Week 3: Core tactics"
+    for n in range(1, 7):  # 5 + 6 = 11 lessons: two pages of one module
+        order = await store.next_order(module)
+        await store.add(Lesson(f"extra-{n}", f"Extra tactic {n}", module, order, "Body.", "Course team"))
+    result = await course.learner.slash(course.channel("lessons"), "lesson list", module="Week 3: Core tactics")
+    embed = result.response.embeds[0]
+    assert embed.title == module
+    assert embed.footer.text == "Page 1 of 2 · 0 of 11 done · open one with /lesson show"
+    page2 = await course.learner.click(result.response, label="▶")
+    embed2 = page2.response.embeds[0]
+    assert embed2.title == module
+    assert embed2.footer.text is not None and embed2.footer.text.startswith("Page 2 of 2 · 0 of 11 done")
+    assert "Extra tactic 6 · `extra-6`" in (embed2.description or "")
+    assert "Week 1" not in (embed2.description or "")
 
 
 async def test_progress_counts_what_was_marked(course: CourseWorld) -> None:
