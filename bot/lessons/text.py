@@ -151,13 +151,6 @@ def any_of(phrases: list[str]) -> str:
     return " OR ".join(phrases)
 
 
-def match_query(text: str) -> str | None:
-    """An FTS5 query matching any of the meaningful words of `text` (bm25 ranks those with more first).
-    None when there are no words."""
-    terms = search_terms(text)
-    return any_of(terms) if terms else None
-
-
 def trigrams(text: str) -> list[str]:
     """The distinct three-letter pieces of each word of `text` (words shorter than three are skipped)."""
     out: dict[str, None] = {}
@@ -170,12 +163,6 @@ def trigrams(text: str) -> list[str]:
 def trigram_phrases(text: str, limit: int = 32) -> list[str]:
     """The trigrams of `text` as FTS5 phrases, for a `trigram` table (names sharing some are typo matches)."""
     return [f'"{gram}"' for gram in trigrams(text)[:limit]]
-
-
-def trigram_query(text: str, limit: int = 32) -> str | None:
-    """An FTS5 query for a `trigram` table matching names sharing any trigram with `text`."""
-    phrases = trigram_phrases(text, limit)
-    return any_of(phrases) if phrases else None
 
 
 def prefix_query(text: str) -> str | None:

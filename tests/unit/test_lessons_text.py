@@ -10,13 +10,14 @@ from bot.lessons.outline import outline_page, progress_bar
 from bot.lessons.text import (
     HIGHLIGHT_CLOSE,
     HIGHLIGHT_OPEN,
+    any_of,
     format_excerpt,
     markdown_to_plain,
-    match_query,
     normalize_name,
     prefix_query,
+    search_terms,
     slugify,
-    trigram_query,
+    trigram_phrases,
 )
 
 
@@ -33,16 +34,16 @@ def test_markdown_to_plain() -> None:
     assert markdown_to_plain(md) == "Bold and italic with code and a link · item one; item two · Heading · Text"
 
 
-def test_match_query_quotes_every_word_and_drops_stopwords() -> None:
-    assert match_query("How do I get found on Google?") == '"found" OR "google"'
-    assert match_query('seo" OR NEAR(x* "AND') == '"seo" OR "near" OR "x"'
-    assert match_query("what is it") == '"it"'
-    assert match_query("?!") is None
+def test_search_terms_quote_every_word_and_drop_stopwords() -> None:
+    assert any_of(search_terms("How do I get found on Google?")) == '"found" OR "google"'
+    assert any_of(search_terms('seo" OR NEAR(x* "AND')) == '"seo" OR "near" OR "x"'
+    assert any_of(search_terms("what is it")) == '"it"'
+    assert search_terms("?!") == []
 
 
 def test_trigram_and_prefix_queries() -> None:
-    assert trigram_query("SEO tips") == '"seo" OR "tip" OR "ips"'
-    assert trigram_query("a b") is None
+    assert any_of(trigram_phrases("SEO tips")) == '"seo" OR "tip" OR "ips"'
+    assert trigram_phrases("a b") == []
     assert prefix_query("so me") == '"so"* "me"*'
     assert normalize_name("  Éléphant--Rose ") == "elephant rose"
 
