@@ -51,7 +51,8 @@ class SpamFilter(commands.Cog):
     def __init__(self, bot: CourseBot) -> None:
         self.bot = bot
         self._store: SpamStore | None = None
-        self._engines: dict[int, tuple[SpamConfig, SpamEngine]] = {}
+        self._engines: dict[int, SpamEngine] = {}
+        self._outdated: dict[int, SpamEngine] = {}  # engines whose settings changed: their floods carry over
         self._repost_task: asyncio.Task[None] | None = None
         self._counts: OrderedDict[tuple[int, int], int] = OrderedDict()
         self._counting_since = discord.utils.utcnow()
@@ -67,6 +68,7 @@ class SpamFilter(commands.Cog):
         """After a (re)start: read settings afresh, and post incidents that never reached #mod-queue."""
         self._store = SpamStore(self.bot.db)
         self._engines.clear()
+        self._outdated.clear()
         if await self._store.open_unposted_incidents():
             self._repost_task = asyncio.create_task(self._post_missing_incidents())
 
@@ -85,16 +87,21 @@ class SpamFilter(commands.Cog):
 
     # -- engines -------------------------------------------------------------------------------
 
-    async def engine_for(self, guild_id: int) -> tuple[SpamConfig, SpamEngine]:
-        """The server's engine, built from its stored settings and lists once and kept until they change."""
-        cached = self._engines.get(guild_id)
-        if cached is None:
+    async def engine_for(self, guild_id: int) -> SpamEngine:
+        """The server's engine (settings in `.config`), built from its stored settings and lists once and
+        kept until they change; a rebuilt engine keeps the floods the old one saw."""
+        engine = self._engines.get(guild_id)
+        if engine is None:
             config = engine_config(await self.store.settings(guild_id), await self.store.domain_lists(guild_id))
-            cached = self._engines[guild_id] = (config, SpamEngine(config))
-        return cached
+            outdated = self._outdated.pop(guild_id, None)
+            engine = outdated.reconfigured(config) if outdated is not None else SpamEngine(config)
+            self._engines[guild_id] = engine
+        return engine
 
     def settings_changed(self, guild_id: int) -> None:
-        self._engines.pop(guild_id, None)
+        engine = self._engines.pop(guild_id, None)
+        if engine is not None:
+            self._outdated[guild_id] = engine
 
     # -- scanning ------------------------------------------------------------------------------
 
@@ -139,7 +146,7 @@ class SpamFilter(commands.Cog):
             member.id in config.exempt_user_ids
             or channel.id in config.exempt_channel_ids
             or (parent_id is not None and parent_id in config.exempt_channel_ids)
-            or any(role.id in config.exempt_role_ids for role in member.roles)
+            or any(member.get_role(role_id) is not None for role_id in config.exempt_role_ids)
         )
 
     async def _staff_channel(self, message: discord.Message) -> bool:
@@ -174,8 +181,8 @@ class SpamFilter(commands.Cog):
         now = discord.utils.utcnow()
         account_age, member_age = ages.member_ages(member, now)
         seen_before = self._messages_before(member, member_age, now, count_this=not edited)
-        config, engine = await self.engine_for(guild.id)
-        if self._exempt(message, member, config):
+        engine = await self.engine_for(guild.id)
+        if self._exempt(message, member, engine.config):
             return None
         posted_at = (message.edited_at if edited else message.created_at) or now
         content = message.content
@@ -350,7 +357,7 @@ class SpamFilter(commands.Cog):
         return resolve
 
     async def incident_message(self, guild: discord.Guild, incident: Incident) -> tuple[discord.Embed, discord.ui.View]:
-        config, _ = await self.engine_for(guild.id)
+        config = (await self.engine_for(guild.id)).config
         card = incident_card(
             incident,
             flag_threshold=config.flag_threshold,
@@ -447,7 +454,7 @@ class SpamFilter(commands.Cog):
         )
 
     async def _timeout(self, interaction: discord.Interaction, guild: discord.Guild, incident: Incident) -> None:
-        config, _ = await self.engine_for(guild.id)
+        config = (await self.engine_for(guild.id)).config
         member = await self._member(guild, incident.author_id)
         if member is not None:
             try:
@@ -553,11 +560,10 @@ class SpamFilter(commands.Cog):
         verb = "trusted" if which is ListName.ALLOW else "blocked"
         if not on_queue_post:
             await interaction.response.edit_message(content=f"{verb.capitalize()} `{defang(domain)}`.", view=None)
-        fresh = await self.store.get(incident.id)
         await self._decided(
             interaction,
             guild,
-            fresh or incident,
+            incident,
             action,
             f"{verb} {domain}",
             detail=domain,
@@ -575,7 +581,8 @@ class SpamFilter(commands.Cog):
     async def check(
         self, interaction: discord.Interaction, text: app_commands.Range[str, 1, 4000], newcomer: bool = False
     ) -> None:
-        config, engine = await self.engine_for(_guild(interaction).id)
+        engine = await self.engine_for(_guild(interaction).id)
+        config = engine.config
         if newcomer:  # a throwaway engine, so the dry run leaves no trace in flood tracking
             verdict = SpamEngine(config).check(
                 MessageContext(text, account_age_days=0.2, member_age_days=0.01, author_message_count=0)
@@ -711,7 +718,7 @@ class SpamFilter(commands.Cog):
         if logged:
             self.settings_changed(guild.id)
             await notify.mod_log(self.bot, guild, f"Spam filter: {interaction.user.display_name} {logged}.")
-        config, _ = await self.engine_for(guild.id)
+        config = (await self.engine_for(guild.id)).config
         card = settings_card(await self.store.settings(guild.id), config, SpamConfig().protected_names)
         await interaction.response.send_message(
             content="\n".join(notes) or None, embed=card_embed(card), ephemeral=True

@@ -74,8 +74,7 @@ def describe_age(days: float | None) -> str:
     minutes = max(0.0, days) * 24 * 60
     for size, unit in ((525_600, "year"), (43_200, "month"), (1_440, "day"), (60, "hour"), (1, "minute")):
         if minutes >= size:
-            count = int(minutes // size)
-            return f"{count} {unit}{'s' if count != 1 else ''}"
+            return plural(int(minutes // size), unit)
     return "less than a minute"
 
 

@@ -63,11 +63,6 @@ class FloodTracker:
             copies.append(copy)
         return copies
 
-    def channels(self, key: str, now: float) -> int:
-        """Distinct channels among the copies of `key` still within the window."""
-        copies = self.copies(key)
-        return len({c.channel_id for c in copies if c.timestamp >= now - self.window})
-
     def copies(self, key: str) -> list[FloodCopy]:
         """The copies remembered for `key` (oldest first); empty when unknown or forgotten."""
         held = self._copies.get(key)
@@ -81,7 +76,3 @@ class FloodTracker:
         limit = now - self.window
         while copies and copies[0].timestamp < limit:
             copies.popleft()
-
-    def clear(self) -> None:
-        self._copies.clear()
-        self._message_ids.clear()

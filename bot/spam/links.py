@@ -159,12 +159,6 @@ class Link:
     start: int = 0
     end: int = 0
 
-    @property
-    def defanged(self) -> str:
-        """The URL made unclickable for showing to moderators: `hxxps://example[.]com/...`."""
-        url = self.url.replace("http", "hxxp", 1) if self.url.startswith("http") else self.url
-        return url.replace(".", "[.]")
-
 
 @dataclass(frozen=True, slots=True)
 class Extraction:

@@ -55,6 +55,10 @@ _SETTLES = {
 }
 
 
+SCALAR_SETTINGS = ("flag_threshold", "delete_threshold", "delete_enabled", "new_member_days", "timeout_minutes")
+"""The SpamSettings fields that override one SpamConfig value each (None: the default)."""
+
+
 @dataclass(frozen=True)
 class SpamSettings:
     """A server's changes to the default filter settings; None means "use the default"."""
@@ -197,9 +201,9 @@ class SpamStats:
         return self.dismissed / self.reviewed if self.reviewed else None
 
 
-def engine_config(settings: SpamSettings, lists: DomainLists, base: SpamConfig | None = None) -> SpamConfig:
+def engine_config(settings: SpamSettings, lists: DomainLists) -> SpamConfig:
     """The engine settings for a server: the defaults with the server's changes and lists applied."""
-    base = base if base is not None else SpamConfig()
+    base = SpamConfig()
     changes: dict[str, object] = {
         "allowed_domains": base.allowed_domains | frozenset(lists.allowed),
         "blocked_domains": base.blocked_domains | frozenset(lists.blocked),
@@ -207,7 +211,7 @@ def engine_config(settings: SpamSettings, lists: DomainLists, base: SpamConfig |
         "exempt_role_ids": base.exempt_role_ids | settings.exempt_role_ids,
         "exempt_channel_ids": base.exempt_channel_ids | settings.exempt_channel_ids,
     }
-    for name in ("flag_threshold", "delete_threshold", "delete_enabled", "new_member_days", "timeout_minutes"):
+    for name in SCALAR_SETTINGS:
         value = getattr(settings, name)
         if value is not None:
             changes[name] = value

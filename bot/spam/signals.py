@@ -56,7 +56,6 @@ _REFERRAL_RE = re.compile(
 _PROFILE_PATH_RE = re.compile(
     r"^/(?:(?:pages|people|groups)/[^/?#]+(?:/\d+)?|(?:@|user/|c/|channel/|u/)?[^/?#]+|profile\.php)/?(?:[?#]|$)"
 )
-_SHOP_PATH_RE = re.compile(r"/(?:itm|listing|projects?|campaigns?|p|f|s|petitions?)/", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,20 +194,6 @@ class LinkSignals:
                     )
                 )
         return reasons
-
-
-def classify(links: Iterable[Link], config: SpamConfig, lists: ShippedLists) -> list[LinkFacts]:
-    """Trusted / project / blocked for each link (uncached; the engine uses `LinkSignals`)."""
-    from bot.spam.lookalike import ProtectedNames as _PN
-
-    return LinkSignals(config, lists, _PN.build(config.protected_names)).facts(links)
-
-
-def link_reasons(
-    facts: list[LinkFacts], config: SpamConfig, lists: ShippedLists, protected: ProtectedNames
-) -> list[Reason]:
-    """Per-link reasons (uncached; the engine uses `LinkSignals`)."""
-    return LinkSignals(config, lists, protected).reasons(facts)
 
 
 def _label(link: Link) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from bot.errors import UserError
 from bot.spam.config import SpamConfig
 from bot.spam.domains import decode_host, has_known_suffix
-from bot.spam.records import SpamSettings
+from bot.spam.records import SCALAR_SETTINGS, SpamSettings
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,62}$")
 
@@ -43,12 +43,12 @@ class SettingsChange:
         return ", ".join(name.replace("_", " ") for name in self.changes)
 
 
-def plan_change(current: SpamSettings, request: SettingsRequest, defaults: SpamConfig | None = None) -> SettingsChange:
+def plan_change(current: SpamSettings, request: SettingsRequest) -> SettingsChange:
     """The changes the request makes to `current`; a UserError when it asks for something unusable."""
-    defaults = defaults if defaults is not None else SpamConfig()
+    defaults = SpamConfig()
     changes: dict[str, object] = {}
     notes: list[str] = []
-    for name in ("flag_threshold", "delete_threshold", "delete_enabled", "new_member_days", "timeout_minutes"):
+    for name in SCALAR_SETTINGS:
         value = getattr(request, name)
         if value is not None and value != getattr(current, name):
             changes[name] = value

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.spam.records import (
+    SCALAR_SETTINGS,
     Copy,
     DayCount,
     Decision,
@@ -24,7 +25,6 @@ from bot.spam.records import (
 )
 from bot.storage.database import Database
 
-_SCALAR_SETTINGS = ("flag_threshold", "delete_threshold", "delete_enabled", "new_member_days", "timeout_minutes")
 _LIST_SETTINGS = ("protected_names", "exempt_role_ids", "exempt_channel_ids")
 _OPEN = IncidentStatus.OPEN.value
 
@@ -108,14 +108,14 @@ class SpamStore:
         return updated
 
     async def _save_settings(self, settings: SpamSettings, by: int | None, now: datetime) -> None:
-        scalars = [getattr(settings, name) for name in _SCALAR_SETTINGS]
+        scalars = [getattr(settings, name) for name in SCALAR_SETTINGS]
         scalars[2] = None if settings.delete_enabled is None else int(settings.delete_enabled)
         lists = [
             json.dumps(list(settings.protected_names)),
             json.dumps(sorted(settings.exempt_role_ids)),
             json.dumps(sorted(settings.exempt_channel_ids)),
         ]
-        columns = (*_SCALAR_SETTINGS, *_LIST_SETTINGS, "updated_by", "updated_at")
+        columns = (*SCALAR_SETTINGS, *_LIST_SETTINGS, "updated_by", "updated_at")
         async with self._db.transaction() as conn:
             await conn.execute(
                 f"INSERT INTO spam_settings (guild_id, {', '.join(columns)}) "

@@ -106,6 +106,17 @@ async def test_link_free_flood_lists_the_copies_posted_before_it_was_noticed(spa
     assert "Where: 3 copies in 3 channels" in fields(spam.only_post())
 
 
+async def test_a_settings_change_mid_flood_keeps_the_copies_already_seen(spam: SpamWorld) -> None:
+    text = "Big announcement for everyone here today, DM me right now for the details!!"
+    channels = [spam.course.channel(name) for name in ("general", "lessons", "stories")]
+    copies = [await spam.course.learner2.send(channel, text) for channel in channels[:2]]
+    await spam.course.moderator.slash(spam.course.channel("mod-log"), "spam allow", domain="example.org")
+    copies.append(await spam.course.learner2.send(channels[2], text))
+    incident = await spam.incident(1)
+    assert [c.message_id for c in incident.copies] == [c.id for c in copies]
+    assert "flood" in incident.reason_codes
+
+
 async def test_learners_real_links_are_left_alone(spam: SpamWorld, simcord_bot: CourseBot) -> None:
     general = spam.course.channel("general")
     fresh = spam.course.guild.add_member(spam.course.env.create_user("freshlearner"))
