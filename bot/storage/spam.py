@@ -108,8 +108,7 @@ class SpamStore:
         return updated
 
     async def _save_settings(self, settings: SpamSettings, by: int | None, now: datetime) -> None:
-        scalars = [getattr(settings, name) for name in SCALAR_SETTINGS]
-        scalars[2] = None if settings.delete_enabled is None else int(settings.delete_enabled)
+        scalars = [getattr(settings, name) for name in SCALAR_SETTINGS]  # sqlite3 stores a bool as 0 or 1
         lists = [
             json.dumps(list(settings.protected_names)),
             json.dumps(sorted(settings.exempt_role_ids)),
