@@ -69,8 +69,7 @@ class SpamFilter(commands.Cog):
         self._store = SpamStore(self.bot.db)
         self._engines.clear()
         self._outdated.clear()
-        if await self._store.open_unposted_incidents():
-            self._repost_task = asyncio.create_task(self._post_missing_incidents())
+        self._repost_task = asyncio.create_task(self._post_missing_incidents())
 
     async def _post_missing_incidents(self) -> None:
         await self.bot.wait_until_ready()  # guilds are known only once the bot is ready
