@@ -11,19 +11,23 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.config import PROJECT_ROOT, Settings, load_settings
-from bot.errors import report_interaction_error
+import cogs
+
+from bot.config import Settings, load_settings
+from bot.core.clock import CallableClock, Clock
+from bot.errors import answer_refusals, report_interaction_error
 from bot.guild_config import GuildConfig
 from bot.storage.database import Database, open_database
 from bot.storage.guilds import GuildSettingsStore
+from bot.wiring import Services, build_services
 
 log = logging.getLogger("coursebot")
 
-COGS_DIR = PROJECT_ROOT / "cogs"
+COGS_DIR = Path(cogs.__file__).parent
 
 
 def discover_extensions(directory: Path = COGS_DIR) -> list[str]:
-    """Every module in cogs/, as extension names, core first."""
+    """Every module or package in cogs/, as extension names, core first."""
     names = [f"cogs.{info.name}" for info in pkgutil.iter_modules([str(directory)]) if not info.name.startswith("_")]
     return sorted(names, key=lambda name: (name != "cogs.core", name))
 
@@ -77,7 +81,10 @@ class CourseBot(commands.Bot):
             tree_cls=CourseTree,
         )
         self.settings = settings
+        # discord.utils.utcnow is the time SimCord simulates in tests and the demo; the core only sees a Clock.
+        self.clock: Clock = CallableClock(discord.utils.utcnow)
         self._db: Database | None = None
+        self._services: Services | None = None
         self._guild_config: GuildConfig | None = None
         self.setup_count = 0
 
@@ -93,11 +100,18 @@ class CourseBot(commands.Bot):
             raise RuntimeError("the bot is not set up yet (setup_hook has not run)")
         return self._guild_config
 
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("the services are not built yet (setup_hook has not run)")
+        return self._services
+
     async def open_database(self) -> Database:
         """Open the database and apply migrations, once per process (and again after close())."""
         if self._db is None or self._db.closed:
             self._db = await open_database(self.settings.database_path)
             self._guild_config = GuildConfig(GuildSettingsStore(self._db), self.settings.default_timezone)
+            self._services = build_services(self._db, self.clock, self.settings)
         return self._db
 
     async def setup_hook(self) -> None:
@@ -111,6 +125,7 @@ class CourseBot(commands.Bot):
             restore = getattr(cog, "restore_state", None)
             if restore is not None:
                 await restore()
+        answer_refusals(self.tree)
         await self.sync_commands()
         log.info("ready to serve: %d cogs, schema version %d", len(self.cogs), await self.db.schema_version())
 

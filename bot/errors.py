@@ -1,23 +1,28 @@
-"""Errors users see, and the one place that turns any interaction error into a reply and a log line."""
+"""The one error path of every interaction: refusals answered as normal replies, bugs logged and apologised for.
+
+A refusal (a UserError, a missing role, a cooldown) is answered where it is raised, so Discord (and
+SimCord's preview) sees a completed action, not a failed one: `answer_refusals()` does this for commands,
+`answering()` for component and modal callbacks. Only real failures reach the tree's error handler.
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
 
+from bot.core.errors import UserError
 from bot.notify import tell
 from bot.permissions import Role
 
 log = logging.getLogger("coursebot.errors")
 
 GENERIC_APOLOGY = "Sorry, something went wrong on our side. The error was logged; please try again in a moment."
-
-
-class UserError(Exception):
-    """An error whose message is meant for the user, shown to them as is (ephemeral)."""
 
 
 class NotAllowed(app_commands.CheckFailure):
@@ -58,6 +63,10 @@ def user_message(error: BaseException) -> str | None:
     return None
 
 
+__all__ = ["GENERIC_APOLOGY", "NotAllowed", "UserError", "answer_refusals", "answering", "report_interaction_error"]
+Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
+
+
 def _original(error: BaseException) -> BaseException:
     while isinstance(error, app_commands.CommandInvokeError) and error.original is not None:
         error = error.original
@@ -88,3 +97,34 @@ async def report_interaction_error(
             exc_info=(type(original), original, original.__traceback__),
         )
     await tell(interaction, message)
+
+
+def is_refusal(error: BaseException) -> bool:
+    """True for errors that are the user's to fix: they get a reply, not an apology."""
+    return user_message(_original(error)) is not None
+
+
+def answering(handler: Handler) -> Handler:
+    """Wrap an interaction handler (first argument or second after self: the interaction) so that a refusal is
+    answered as a normal reply instead of escaping as an error."""
+
+    @functools.wraps(handler)
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await handler(*args, **kwargs)
+        except Exception as error:
+            if not is_refusal(error):
+                raise
+            interaction = next(arg for arg in args if isinstance(arg, discord.Interaction))
+            await tell(interaction, user_message(_original(error)) or GENERIC_APOLOGY)
+            return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def answer_refusals(tree: app_commands.CommandTree[Any]) -> None:
+    """Make every command of `tree` answer refusals (checks, transformers, the callback) itself. Idempotent."""
+    for command in tree.walk_commands():
+        if isinstance(command, app_commands.Command) and not getattr(command, "_answers_refusals", False):
+            command._invoke_with_namespace = answering(command._invoke_with_namespace)  # type: ignore[method-assign]
+            command._answers_refusals = True  # type: ignore[attr-defined]
