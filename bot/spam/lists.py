@@ -35,6 +35,29 @@ def data_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / "spam"
 
 
+def read_shipped(name: str) -> bytes | None:
+    """Bytes of a shipped file in `data/spam/` (package resource), or None when it is missing.
+
+    `COURSEBOT_SPAM_DATA` moves the whole folder (tests, benchmarks)."""
+    override = os.environ.get("COURSEBOT_SPAM_DATA")
+    if not override:
+        try:
+            from bot.core.resources import shipped_bytes  # type: ignore[import-not-found,unused-ignore]
+        except ImportError:
+            pass
+        else:
+            try:
+                data: bytes = shipped_bytes("spam", name)
+            except (OSError, FileNotFoundError):
+                return None
+            return data
+    path = data_dir() / name
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
 def read_entries(path: Path) -> list[str]:
     """Entries of a list file: stripped, lowercased, without blanks and comments."""
     out = []
