@@ -120,7 +120,7 @@ def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
     print("Settings are valid:")
     for name, shown in describe_settings(settings):
         print(f"  {name:<17} {shown}")
-    if not settings.lessons_dir.is_dir():
+    if settings.lessons_dir is not None and not settings.lessons_dir.is_dir():
         raise CliError(f"LESSONS_DIR {settings.lessons_dir} is not a folder: create it or fix the path.")
     return 0
 

@@ -8,11 +8,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot.timezones import is_timezone
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Relative paths (and the defaults under var/) are read from the checkout when running from one, else from the
+# folder the command runs in: an installed wheel never writes into its own install.
+BASE_DIR = PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").is_file() else Path.cwd()
 
 # A bot token is three base64url parts: the bot's id, a timestamp and an HMAC.
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
@@ -28,10 +32,13 @@ class Settings:
     """Everything the bot reads from its environment."""
 
     token: str | None = field(default=None, repr=False)
-    database_path: Path = PROJECT_ROOT / "var" / "coursebot.db"
+    database_path: Path = BASE_DIR / "var" / "coursebot.db"
     log_level: str = "INFO"
     dev_guild_id: int | None = None
-    lessons_dir: Path = PROJECT_ROOT / "data" / "lessons"
+    lessons_dir: Path | None = None  # None: the starter course shipped with coursebot (data/lessons)
+    data_dir: Path = BASE_DIR / "var"  # what the bot writes besides the database (refreshed lists)
+    departed_guild_grace_days: int = 30  # a server's data is erased this long after the bot left it
+    spam_copy_retention_days: int = 30  # copies of decided spam messages are kept this long
     course_name: str = "Digital Marketing: Challenges and Insights"
     default_timezone: str = "UTC"
     demo_port: int = 8765
@@ -68,7 +75,7 @@ def _parse_path(name: str, raw: str) -> Path:
     if not value:
         raise ConfigError(f"{name} is empty: give a file path, or remove the line to use the default.")
     path = Path(value).expanduser()
-    return path if path.is_absolute() else PROJECT_ROOT / path
+    return path if path.is_absolute() else BASE_DIR / path
 
 
 def _parse_log_level(raw: str) -> str:
@@ -90,14 +97,19 @@ def _parse_guild_id(raw: str) -> int | None:
     return int(value)
 
 
+def _parse_days(name: str, raw: str) -> int:
+    value = raw.strip()
+    if not value.isdigit() or not 1 <= int(value) <= 3650:
+        raise ConfigError(f"{name} must be a number of days from 1 to 3650; got {value[:40]!r}.")
+    return int(value)
+
+
 def _parse_timezone(raw: str) -> str:
     value = raw.strip()
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    if not is_timezone(value):
         raise ConfigError(
-            f"DEFAULT_TIMEZONE must be an IANA time zone such as Europe/London or UTC; got {value!r}."
-        ) from None
+            f"DEFAULT_TIMEZONE must be an IANA time zone such as Europe/London or UTC; got {value[:60]!r}."
+        )
     return value
 
 
@@ -124,6 +136,9 @@ _PARSERS = {
     "COURSE_NAME": ("course_name", _parse_course_name),
     "DEFAULT_TIMEZONE": ("default_timezone", _parse_timezone),
     "DEMO_PORT": ("demo_port", _parse_port),
+    "DATA_DIR": ("data_dir", lambda raw: _parse_path("DATA_DIR", raw)),
+    "DEPARTED_GUILD_GRACE_DAYS": ("departed_guild_grace_days", lambda raw: _parse_days("DEPARTED_GUILD_GRACE_DAYS", raw)),
+    "SPAM_COPY_RETENTION_DAYS": ("spam_copy_retention_days", lambda raw: _parse_days("SPAM_COPY_RETENTION_DAYS", raw)),
 }
 SETTING_NAMES = tuple(_PARSERS)
 
@@ -137,6 +152,8 @@ def describe_settings(settings: Settings) -> list[tuple[str, str]]:
             shown = "set" if value else "not set (only the offline demo can run)"
         elif name == "DEV_GUILD_ID" and value is None:
             shown = "not set (commands sync globally)"
+        elif name == "LESSONS_DIR" and value is None:
+            shown = "not set (the starter course shipped with coursebot)"
         else:
             shown = str(value)
         rows.append((name, shown))
@@ -155,7 +172,7 @@ def settings_from_mapping(values: Mapping[str, str | None]) -> Settings:
 
 def load_settings(env_file: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from `.env` (if present) overridden by the process environment."""
-    env_file = env_file if env_file is not None else PROJECT_ROOT / ".env"
+    env_file = env_file if env_file is not None else BASE_DIR / ".env"
     values: dict[str, str | None] = {}
     if env_file.is_file():
         values.update(dotenv_values(env_file))

@@ -19,7 +19,7 @@ GOOD_TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0.GaBcDe.abcdefghijklmnopqrstuvwxyz01234567
 @pytest.fixture(autouse=True)
 def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """No real .env and a database in tmp_path."""
-    monkeypatch.setattr("bot.config.PROJECT_ROOT", tmp_path)
+    monkeypatch.setattr("bot.config.BASE_DIR", tmp_path)
     for name in ("DISCORD_TOKEN", "LOG_LEVEL", "DEV_GUILD_ID", "DEFAULT_TIMEZONE", "DEMO_PORT", "COURSE_NAME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "bot.db"))

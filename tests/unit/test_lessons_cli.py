@@ -18,7 +18,7 @@ STARTER = PROJECT_ROOT / "data" / "lessons"
 
 @pytest.fixture(autouse=True)
 def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.setattr("bot.config.PROJECT_ROOT", tmp_path)
+    monkeypatch.setattr("bot.config.BASE_DIR", tmp_path)
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "bot.db"))
     monkeypatch.setenv("LESSONS_DIR", str(STARTER))
     monkeypatch.delenv("LOG_LEVEL", raising=False)
