@@ -63,7 +63,12 @@ def build_intents() -> discord.Intents:
 
 
 class CourseTree(app_commands.CommandTree["CourseBot"]):
-    """Command tree whose errors all go through the one reporter."""
+    """Command tree whose commands answer refusals as replies and whose errors all go through the one reporter."""
+
+    def add_command(self, command: Any, /, **kwargs: Any) -> None:
+        super().add_command(command, **kwargs)
+        if isinstance(command, app_commands.Command | app_commands.Group):
+            answer_refusals(command)
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         await report_interaction_error(interaction, error)
@@ -125,7 +130,6 @@ class CourseBot(commands.Bot):
             restore = getattr(cog, "restore_state", None)
             if restore is not None:
                 await restore()
-        answer_refusals(self.tree)
         await self.sync_commands()
         log.info("ready to serve: %d cogs, schema version %d", len(self.cogs), await self.db.schema_version())
 

@@ -181,19 +181,35 @@ def load_settings(env_file: Path | None = None, environ: Mapping[str, str] | Non
     return settings_from_mapping(values)
 
 
+HIDDEN = "[token hidden]"
+
+
 class TokenRedactor(logging.Filter):
-    """Replaces the token wherever it would appear in a log record."""
+    """Takes the token out of a log record: its message, its arguments, its exception text and traceback.
+
+    The exception is formatted here (into `exc_text`, then `exc_info` is dropped), so no handler formats the
+    original traceback again with the token in it.
+    """
 
     def __init__(self, token: str | None) -> None:
         super().__init__()
         self._token = token
 
+    def _hide(self, text: str) -> str:
+        return text.replace(self._token, HIDDEN) if self._token else text
+
     def filter(self, record: logging.LogRecord) -> bool:
-        if self._token:
-            message = record.getMessage()
-            if self._token in message:
-                record.msg = message.replace(self._token, "[token hidden]")
-                record.args = None
+        if not self._token:
+            return True
+        message = record.getMessage()
+        record.msg, record.args = self._hide(message), None
+        if record.exc_info and record.exc_info[0] is not None:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        if record.exc_text:
+            record.exc_text = self._hide(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._hide(record.stack_info)
         return True
 
 
@@ -206,3 +222,4 @@ def configure_logging(settings: Settings) -> None:
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)
     logging.getLogger("discord.http").setLevel(max(logging.INFO, root.level))
+    logging.captureWarnings(True)

@@ -122,9 +122,11 @@ def answering(handler: Handler) -> Handler:
     return wrapper  # type: ignore[return-value]
 
 
-def answer_refusals(tree: app_commands.CommandTree[Any]) -> None:
-    """Make every command of `tree` answer refusals (checks, transformers, the callback) itself. Idempotent."""
-    for command in tree.walk_commands():
-        if isinstance(command, app_commands.Command) and not getattr(command, "_answers_refusals", False):
-            command._invoke_with_namespace = answering(command._invoke_with_namespace)  # type: ignore[method-assign]
-            command._answers_refusals = True  # type: ignore[attr-defined]
+def answer_refusals(command: app_commands.Command[Any, ..., Any] | app_commands.Group) -> None:
+    """Make `command` (every subcommand of a group) answer refusals (checks, transformers, the callback)
+    itself, as a normal reply. Idempotent; CourseTree applies it to every command it is given."""
+    commands = command.walk_commands() if isinstance(command, app_commands.Group) else [command]
+    for each in commands:
+        if isinstance(each, app_commands.Command) and not getattr(each, "_answers_refusals", False):
+            each._invoke_with_namespace = answering(each._invoke_with_namespace)  # type: ignore[method-assign]
+            each._answers_refusals = True  # type: ignore[attr-defined]

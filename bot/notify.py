@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import discord
 
-from bot.guild_config import Channel
-
-if TYPE_CHECKING:
-    from bot.app import CourseBot
+from bot.guild_config import Channel, GuildConfig
 
 log = logging.getLogger("coursebot.notify")
+
+
+class CourseBot(Protocol):
+    """What posting needs of the bot: its per-server configuration (keeps this module free of bot.app)."""
+
+    @property
+    def guild_config(self) -> GuildConfig: ...
 
 
 def describe_missing_access(channel: discord.abc.GuildChannel, action: str = "post") -> str:

@@ -10,20 +10,23 @@ from bot.core.text import truncate
 
 
 def embed(card: Card) -> discord.Embed:
-    """The embed for `card`; over-long parts are cut with an ellipsis and fields beyond 25 dropped."""
+    """The embed for `card`: every part cut to its limit, the description and then the fields to what is left
+    of the 6,000 characters an embed may hold in all."""
+    title = truncate(card.title, limits.EMBED_TITLE) if card.title else None
+    author = truncate(card.author, limits.EMBED_AUTHOR) if card.author else None
+    footer = truncate(card.footer, limits.EMBED_FOOTER) if card.footer else None
+    budget = limits.EMBED_TOTAL - sum(len(part or "") for part in (title, author, footer))
+    description = truncate(card.description, min(limits.EMBED_DESCRIPTION, budget)) if card.description else None
+    budget -= len(description or "")
     result = discord.Embed(
-        title=truncate(card.title, limits.EMBED_TITLE) if card.title else None,
-        description=truncate(card.description, limits.EMBED_DESCRIPTION) if card.description else None,
+        title=title,
+        description=description,
         colour=discord.Colour(card.tone.value),
         url=card.url,
         timestamp=card.timestamp,
     )
-    budget = limits.EMBED_TOTAL - len(result.title or "") - len(result.description or "")
-    if card.author:
-        result.set_author(name=truncate(card.author, limits.EMBED_AUTHOR))
-        budget -= len(result.author.name or "")
-    footer = truncate(card.footer, limits.EMBED_FOOTER) if card.footer else None
-    budget -= len(footer or "")
+    if author:
+        result.set_author(name=author)
     for field in card.fields[: limits.EMBED_FIELDS]:
         name = truncate(field.name, limits.EMBED_FIELD_NAME) or "\u200b"
         value = truncate(field.value, limits.EMBED_FIELD_VALUE) or "\u200b"

@@ -29,7 +29,7 @@ def truncate(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     if limit <= len(ELLIPSIS):
-        return text[:limit]
+        return ELLIPSIS[:limit]
     cut = limit - len(ELLIPSIS)
     backslashes = 0
     while cut - backslashes - 1 >= 0 and text[cut - backslashes - 1] == "\\":

@@ -122,3 +122,14 @@ async def test_moderator_button_refuses_a_learner_and_survives_restart(
     await simcord_env.restart_bot()
     clicked = await course.moderator.click(message, custom_id="probe:7")
     assert clicked.response.content == "probe 7 clicked"
+
+
+async def test_a_refusal_is_a_completed_action_not_an_error(course: CourseWorld, probe: Probe, simcord_env: Env) -> None:
+    """Refused as a learner, by check and by a button's role: the user gets the reply and nothing reaches
+    the error handlers (which SimCord and its preview count as failed actions)."""
+    refused = await course.learner.slash(course.channel("general"), "announce-safely")
+    assert refused.response.content.startswith("Only moderators can do that.")
+    await course.moderator.slash(course.channel("general"), "probe")
+    clicked = await course.learner.click(course.channel("general").last_message, custom_id="probe:7")
+    assert clicked.response.content.startswith("Only moderators can do that.")
+    assert simcord_env.errors == []

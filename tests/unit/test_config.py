@@ -74,3 +74,26 @@ def test_token_redactor_hides_the_token_in_log_records() -> None:
     TokenRedactor(GOOD_TOKEN).filter(record)
     assert GOOD_TOKEN not in record.getMessage()
     assert "[token hidden]" in record.getMessage()
+
+
+def test_token_is_hidden_in_exception_text_and_traceback() -> None:
+    import io
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(TokenRedactor(GOOD_TOKEN))
+    logger = logging.getLogger("coursebot.test.redaction")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        try:
+            raise RuntimeError(f"login failed for {GOOD_TOKEN}")
+        except RuntimeError:
+            logger.exception("could not start with token %s", GOOD_TOKEN)
+        logger.error("stack", stack_info=True, extra={"note": GOOD_TOKEN})
+    finally:
+        logger.removeHandler(handler)
+    written = stream.getvalue()
+    assert "RuntimeError: login failed for [token hidden]" in written
+    assert "Traceback" in written
+    assert GOOD_TOKEN not in written
