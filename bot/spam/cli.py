@@ -43,6 +43,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     update.add_argument("--suspicious", action="store_true", help="replace the suspicious-domains list instead")
     update.set_defaults(handler=cmd_update_list)
 
+    train = sub.add_parser(
+        "train",
+        help="rebuild the host and message model weights (deterministic: same inputs, same bytes)",
+    )
+    train.add_argument(
+        "--corpora", type=Path, default=None, help="the shared corpora folder (default: ../shared/corpora)"
+    )
+    train.add_argument("--out", type=Path, default=None, help="where to write the weights (default: data/spam/)")
+    train.add_argument("--small", action="store_true", help="a small, fast configuration (tests)")
+    train.set_defaults(handler=cmd_train)
+
 
 # --- scan -------------------------------------------------------------------------------------
 
@@ -171,7 +182,10 @@ def read_list(path: Path) -> tuple[list[str], list[int]]:
 
 def cmd_update_list(args: argparse.Namespace, settings: object = None) -> int:
     name = lists.SUSPICIOUS_FILE if args.suspicious else lists.PHISHING_FILE
-    target = lists.data_dir() / name
+    data_dir = getattr(settings, "data_dir", None)
+    if data_dir is not None:
+        lists.set_data_dir(Path(data_dir))
+    target = lists.writable_dir() / name  # never the install: the loader prefers this copy
     try:
         entries, bad = read_list(args.file)
     except OSError as error:
@@ -180,7 +194,9 @@ def cmd_update_list(args: argparse.Namespace, settings: object = None) -> int:
     if not entries:
         print(f"coursebot: {args.file} holds no hostnames; {target.name} was left as it was.", file=sys.stderr)
         return 1
-    old = set(lists.read_entries(target)) if target.exists() else set()
+    old_raw = lists.read_shipped(name) or b""
+    old = set(lists.parse_entries(old_raw.decode("utf-8").splitlines()))
+    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")
     tmp.write_text("\n".join(entries) + "\n", encoding="utf-8")
     os.replace(tmp, target)
@@ -193,4 +209,35 @@ def cmd_update_list(args: argparse.Namespace, settings: object = None) -> int:
     if bad:
         shown = ", ".join(str(n) for n in bad[:10]) + (" ..." if len(bad) > 10 else "")
         print(f"Skipped {len(bad)} line(s) that are not hostnames: line {shown}.")
+    return 0
+
+
+# --- train ------------------------------------------------------------------------------------
+
+
+def default_corpora() -> Path:
+    return Path(__file__).resolve().parents[3] / "shared" / "corpora"
+
+
+def cmd_train(args: argparse.Namespace, settings: object = None) -> int:
+    from bot.spam import train
+
+    corpora = args.corpora or default_corpora()
+    if not (corpora / "top-sites").is_dir():
+        print(f"coursebot: no corpora at {corpora} (use --corpora DIR)", file=sys.stderr)
+        return 1
+    out = args.out or lists.source_dir()
+    files = train.train_all(corpora, small=args.small)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        tmp = out / (name + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, out / name)
+        print(f"{out / name}: {len(data):,} bytes")
+    meta = json.loads(files["models.json"])
+    host = meta["host"]["report"]
+    print(
+        f"host model: held-out recall {host['recall_at_0.5pct']:.3f} with {host['benign_flagged']:.2%} of "
+        f"{host['held_out_benign_hosts']:,} benign hosts flagged ({host['held_out_scam_hosts']:,} scam hosts)"
+    )
     return 0

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from bot.spam.config import SpamConfig
 from bot.spam.flood import FloodCopy, FloodTracker
+from bot.spam.hostmodel import HostModel
 from bot.spam.links import EMPTY, Extraction, Link, extract, maybe_has_link
 from bot.spam.lists import ShippedLists, shipped_lists
 from bot.spam.lookalike import ProtectedNames
@@ -32,6 +33,7 @@ from bot.spam.signals import (
     masked_reasons,
     wording_reason,
 )
+from bot.spam.textmodel import TextModel, shipped_text_model, tokens
 
 __all__ = ["FloodCopy", "Link", "MessageContext", "Reason", "SpamEngine", "Verdict", "assess_text"]
 
@@ -139,16 +141,27 @@ class SpamEngine:
     after a settings change use `reconfigured(new_config)` to keep the floods seen so far.
     """
 
-    def __init__(self, config: SpamConfig | None = None) -> None:
+    def __init__(
+        self,
+        config: SpamConfig | None = None,
+        *,
+        host_model: HostModel | bool | None = True,
+        text_model: TextModel | bool | None = True,
+    ) -> None:
+        """`host_model` / `text_model`: True for the shipped models, None for none (rules only),
+        or a model of one's own (the quality benchmark passes models trained without the rows it
+        scores)."""
         self.config = config or SpamConfig()
         self.lists: ShippedLists = shipped_lists()
         self.protected = ProtectedNames.build(self.config.protected_names)
         self.tracker = FloodTracker(self.config.flood_window_seconds, self.config.flood_max_keys)
-        self.signals = LinkSignals(self.config, self.lists, self.protected)
+        self.signals = LinkSignals(self.config, self.lists, self.protected, host_model)
+        self.text_model: TextModel | None = shipped_text_model() if text_model is True else (text_model or None)
+        self._models = (host_model, text_model)
 
     def reconfigured(self, config: SpamConfig) -> SpamEngine:
         """A new engine with other settings that keeps this one's flood tracker (same window)."""
-        engine = SpamEngine(config)
+        engine = SpamEngine(config, host_model=self._models[0], text_model=self._models[1])
         if config.flood_window_seconds == self.config.flood_window_seconds:
             engine.tracker = self.tracker
         return engine
@@ -200,6 +213,9 @@ class SpamEngine:
             disguise = disguise_reason(extraction, facts, config)
             if disguise:
                 reasons.append(disguise)
+            text_reason = self._text_reason(extraction)
+            if text_reason:
+                reasons.append(text_reason)
             reasons.extend(
                 context_reasons(
                     facts,
@@ -218,6 +234,28 @@ class SpamEngine:
             if flood:
                 reasons.append(flood)
         return self._verdict(reasons, extraction.links, key)
+
+    def text_probability(self, extraction: Extraction) -> float | None:
+        """The message model's probability that the text around the links is spam."""
+        model = self.text_model
+        if model is None:
+            return None
+        return model.probability(tokens(extraction, self.lists.project_hosts))
+
+    def _text_reason(self, extraction: Extraction) -> Reason | None:
+        model = self.text_model
+        weight = self.config.weight("spam_text")
+        if model is None or not weight:
+            return None
+        toks = tokens(extraction, self.lists.project_hosts)
+        p = model.probability(toks)
+        if p < model.lower:
+            return None
+        words = model.top_words(toks)
+        shown = ", ".join(f"'{w}'" for w in words) if words else "its wording and links"
+        if p >= model.threshold:
+            return Reason("spam_text", round(weight, 2), f"message reads like spam ({p:.2f}): {shown}")
+        return Reason("spam_text", round(weight * 0.5, 2), f"message reads a little like spam ({p:.2f}): {shown}")
 
     def _track(self, ctx: MessageContext, facts: list[LinkFacts]) -> tuple[str | None, Reason | None]:
         """Record the message under its flood key: its first untrusted link, else its text."""

@@ -28,34 +28,95 @@ WORDING_FILE = "spam-wording.txt"
 
 
 def data_dir() -> Path:
-    """The directory holding the spam lists."""
+    """The folder of the shipped spam files as a path (`COURSEBOT_SPAM_DATA` moves it)."""
     override = os.environ.get("COURSEBOT_SPAM_DATA")
     if override:
         return Path(override)
+    return source_dir()
+
+
+def source_dir() -> Path:
+    """The shipped `data/spam/` folder of this install (where `coursebot spam train` writes)."""
+    try:
+        from bot.core.resources import source_folder
+    except ImportError:
+        pass
+    else:
+        try:
+            found = source_folder("spam")
+        except (ImportError, OSError, TypeError):
+            found = None
+        if found is not None:
+            return Path(found)
     return Path(__file__).resolve().parents[2] / "data" / "spam"
 
 
-def read_shipped(name: str) -> bytes | None:
-    """Bytes of a shipped file in `data/spam/` (package resource), or None when it is missing.
+_WRITABLE: list[Path] = []
 
-    `COURSEBOT_SPAM_DATA` moves the whole folder (tests, benchmarks)."""
+
+def set_data_dir(path: Path | None) -> None:
+    """Use `path` (Settings.data_dir) as the writable data folder; refreshed lists live in its
+    `spam/` subfolder and are preferred over the shipped ones. Drops the cached lists."""
+    _WRITABLE[:] = [Path(path)] if path is not None else []
+    reload()
+
+
+def writable_dir() -> Path:
+    """Where `coursebot spam update-list` writes: `<data_dir>/spam/` (default `var/spam/`)."""
+    if _WRITABLE:
+        base = _WRITABLE[0]
+    elif os.environ.get("DATA_DIR"):
+        base = Path(os.environ["DATA_DIR"])
+    else:
+        base = Path(__file__).resolve().parents[2] / "var"
+    return base / "spam"
+
+
+REFRESHABLE = ("phishing-domains.txt", "suspicious-domains.txt")
+
+
+def read_shipped(name: str) -> bytes | None:
+    """Bytes of a shipped file in `data/spam/` (a package resource), or None when it is missing.
+
+    A refreshed phishing or suspicious list in the writable data folder wins over the shipped one.
+    `COURSEBOT_SPAM_DATA` moves the whole shipped folder (tests, benchmarks)."""
+    if name in REFRESHABLE:
+        local = writable_dir() / name
+        if local.is_file():
+            try:
+                return local.read_bytes()
+            except OSError:
+                pass
     override = os.environ.get("COURSEBOT_SPAM_DATA")
     if not override:
         try:
-            from bot.core.resources import shipped_bytes  # type: ignore[import-not-found,unused-ignore]
+            from bot.core.resources import shipped_bytes
         except ImportError:
             pass
         else:
             try:
-                data: bytes = shipped_bytes("spam", name)
-            except (OSError, FileNotFoundError):
-                return None
-            return data
-    path = data_dir() / name
+                return shipped_bytes("spam", name)
+            except (ImportError, OSError):
+                pass
     try:
-        return path.read_bytes()
+        return (data_dir() / name).read_bytes()
     except OSError:
         return None
+
+
+def _lines(name: str) -> list[str]:
+    raw = read_shipped(name)
+    return raw.decode("utf-8").splitlines(keepends=True) if raw is not None else []
+
+
+def parse_entries(lines: list[str]) -> list[str]:
+    """Entries of list-file lines: stripped, lowercased, without blanks and comments."""
+    out = []
+    for line in lines:
+        entry = line.split("#", 1)[0].strip().lower()
+        if entry:
+            out.append(entry)
+    return out
 
 
 def read_entries(path: Path) -> list[str]:
@@ -303,18 +364,16 @@ def build_triggers(rules: tuple[WordingRule, ...]) -> Any:
 
 
 def _domains(name: str) -> frozenset[str]:
-    return frozenset(e.removeprefix("www.") for e in read_entries(data_dir() / name))
+    return frozenset(e.removeprefix("www.") for e in parse_entries(_lines(name)))
 
 
 @cache
 def shipped_lists() -> ShippedLists:
     """The shipped lists (cached for the life of the process; see `reload`)."""
-    base = data_dir()
-    with (base / WORDING_FILE).open(encoding="utf-8") as fh:
-        wording = parse_wording(fh.readlines())
+    wording = parse_wording(_lines(WORDING_FILE))
     return ShippedLists(
-        phishing=host_path_list(read_entries(base / PHISHING_FILE)),
-        suspicious=host_path_list(read_entries(base / SUSPICIOUS_FILE)),
+        phishing=host_path_list(parse_entries(_lines(PHISHING_FILE))),
+        suspicious=host_path_list(parse_entries(_lines(SUSPICIOUS_FILE))),
         allowed=_domains(ALLOWED_FILE),
         shorteners=_domains(SHORTENERS_FILE),
         ip_loggers=_domains(IP_LOGGERS_FILE),
@@ -332,13 +391,23 @@ def reload() -> None:
 
 
 def parent_hosts(host: str, registered: str = "") -> list[str]:
-    """`host` and its parent domains, longest first, down to `registered` (or two labels)."""
+    """`host` and its parent domains, longest first, down to `registered` (or two labels).
+
+    Linear in the host's length: dots are found once and each parent is one slice; hosts longer
+    than 253 characters (not valid DNS names) are cut to their last 253."""
+    if len(host) > 253:
+        host = host[-253:].lstrip(".")
     out = [host]
-    probe = host
-    floor = registered or ""
-    while probe != floor and probe.count(".") > 1:
-        probe = probe[probe.find(".") + 1 :]
-        out.append(probe)
+    floor = len(registered) if registered and host.endswith(registered) else 0
+    dots = [i for i, c in enumerate(host) if c == "."]
+    # parents keep at least two labels: stop before the last dot
+    for i in dots[:-1]:
+        rest = len(host) - i - 1
+        if floor and rest < floor:
+            break
+        out.append(host[i + 1 :])
+        if floor and rest == floor:
+            break
     return out
 
 

@@ -17,6 +17,7 @@ from itertools import islice
 
 from bot.spam.config import SpamConfig
 from bot.spam.domains import registered_domain
+from bot.spam.hostmodel import HostModel, shipped_host_model
 from bot.spam.links import Extraction, Link
 from bot.spam.lists import ShippedLists, in_domain_set
 from bot.spam.lookalike import ProtectedNames, find_lookalike, is_mixed_script
@@ -76,8 +77,16 @@ class LinkSignals:
 
     MAX_CACHE = 50_000
 
-    def __init__(self, config: SpamConfig, lists: ShippedLists, protected: ProtectedNames) -> None:
+    def __init__(
+        self,
+        config: SpamConfig,
+        lists: ShippedLists,
+        protected: ProtectedNames,
+        host_model: HostModel | bool | None = True,
+    ) -> None:
         self.config, self.lists, self.protected = config, lists, protected
+        # True: the shipped model; None / False: no host model (rules only)
+        self.host_model: HostModel | None = shipped_host_model() if host_model is True else (host_model or None)
         self._hosts: dict[str, HostFacts] = {}
         self._path_hosts = frozenset(h for h, _ in lists.phishing.paths) | frozenset(
             h for h, _ in lists.suspicious.paths
@@ -135,11 +144,38 @@ class LinkSignals:
                 reasons.append(Reason("shortener", w("shortener"), f"URL shortener hides the target: {_show(link)}"))
             if link.is_ip:
                 reasons.append(Reason("ip_host", w("ip_host"), f"raw IP address instead of a domain: {host}"))
+            elif not project_exact(link, lists) and not any(r.code in _DECIDED for r in reasons):
+                model_reason = self._model_reason(link)
+                if model_reason is not None:
+                    reasons.append(model_reason)
         solicitation = not trusted and not project and in_domain_set(host, lists.solicitation, reg)
         profile_site = not trusted and not project and in_domain_set(host, lists.profile_sites, reg)
         return HostFacts(
             trusted, project, blocked, tuple(reasons), profile_site, solicitation, host in self._path_hosts
         )
+
+    def host_probability(self, link: Link) -> float | None:
+        """The host model's probability that the link's host is a scam domain (None: no model,
+        an IP, or an official domain of a protected name)."""
+        model = self.host_model
+        if model is None or link.is_ip or not link.host:
+            return None
+        if link.registered_domain in self.protected.real or link.host in self.protected.real:
+            return None
+        return model.probability(link.host, link.suffix)
+
+    def _model_reason(self, link: Link) -> Reason | None:
+        weight = self.config.weight("scam_host")
+        model = self.host_model
+        if not weight or model is None:
+            return None
+        p = self.host_probability(link)
+        if p is None or p < model.threshold:
+            return None
+        # at the threshold the host alone reaches the flag threshold; surer hosts weigh more
+        scale = 1.0 + min(0.5, (p - model.threshold) / max(1e-6, 1.0 - model.threshold) * 0.5)
+        why = ", ".join(model.explain(link.host, link.suffix)[:4]) or "unusual name for a site"
+        return Reason("scam_host", round(weight * scale, 2), f"host looks like a scam domain ({p:.2f}): {why}")
 
     def reasons(self, facts: list[LinkFacts]) -> list[Reason]:
         """Reasons coming from each link on its own (lists, lookalikes, shorteners, invites, ...)."""
@@ -194,6 +230,14 @@ class LinkSignals:
                     )
                 )
         return reasons
+
+
+_DECIDED = frozenset({"phishing_list", "blocked_domain", "lookalike"})  # the host model adds nothing to these
+
+
+def project_exact(link: Link, lists: ShippedLists) -> bool:
+    """The link is the free host itself (vercel.app), not a site on it."""
+    return link.registered_domain in lists.project_hosts
 
 
 def _label(link: Link) -> str:

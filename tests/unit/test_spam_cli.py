@@ -116,26 +116,39 @@ def data_copy(tmp_path: Path, monkeypatch) -> Path:
     lists.reload()
 
 
-def test_update_list_replaces_the_phishing_list(data_copy: Path, tmp_path: Path, capsys) -> None:
+@pytest.fixture
+def writable(tmp_path: Path):
+    folder = tmp_path / "var"
+    yield folder
+    lists.set_data_dir(None)
+
+
+def test_update_list_writes_the_data_folder_and_the_loader_prefers_it(
+    data_copy: Path, writable: Path, tmp_path: Path, capsys
+) -> None:
+    shipped_before = (data_copy / "phishing-domains.txt").read_bytes()
     new = tmp_path / "new.txt"
     new.write_text("# fresh list\nbrand-new-scam.xyz\nhttps://www.other-scam.ru/\nnot a host\nbit.ly/abc\n")
     args = type("Args", (), {"file": new, "suspicious": False})()
-    assert cmd_update_list(args) == 0
+    settings = type("Settings", (), {"data_dir": writable})()
+    assert cmd_update_list(args, settings) == 0
     out = capsys.readouterr().out
     assert "phishing-domains.txt: 3 entries" in out and "line 4" in out
-    assert (data_copy / "phishing-domains.txt").read_text().split() == [
+    assert (writable / "spam" / "phishing-domains.txt").read_text().split() == [
         "brand-new-scam.xyz",
         "other-scam.ru",
         "bit.ly/abc",
     ]
+    assert (data_copy / "phishing-domains.txt").read_bytes() == shipped_before  # the install is untouched
     assert SpamEngine().check(MessageContext("https://brand-new-scam.xyz/x")).action == "delete"
 
 
-def test_update_list_refuses_an_empty_file(data_copy: Path, tmp_path: Path, capsys) -> None:
+def test_update_list_refuses_an_empty_file(data_copy: Path, writable: Path, tmp_path: Path, capsys) -> None:
     before = (data_copy / "phishing-domains.txt").read_text()
     empty = tmp_path / "empty.txt"
     empty.write_text("# nothing\n\n")
     args = type("Args", (), {"file": empty, "suspicious": False})()
-    assert cmd_update_list(args) == 1
+    assert cmd_update_list(args, type("Settings", (), {"data_dir": writable})()) == 1
+    assert not (writable / "spam" / "phishing-domains.txt").exists()
     assert (data_copy / "phishing-domains.txt").read_text() == before
     assert "left as it was" in capsys.readouterr().err
