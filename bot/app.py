@@ -18,7 +18,6 @@ from bot.core.clock import CallableClock, Clock
 from bot.errors import answer_refusals, report_interaction_error
 from bot.guild_config import GuildConfig
 from bot.storage.database import Database, open_database
-from bot.storage.guilds import GuildSettingsStore
 from bot.wiring import Services, build_services
 
 log = logging.getLogger("coursebot")
@@ -115,8 +114,8 @@ class CourseBot(commands.Bot):
         """Open the database and apply migrations, once per process (and again after close())."""
         if self._db is None or self._db.closed:
             self._db = await open_database(self.settings.database_path)
-            self._guild_config = GuildConfig(GuildSettingsStore(self._db), self.settings.default_timezone)
             self._services = build_services(self._db, self.clock, self.settings)
+            self._guild_config = GuildConfig(self._services.guild_settings, self.settings.default_timezone)
         return self._db
 
     async def setup_hook(self) -> None:

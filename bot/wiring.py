@@ -6,18 +6,44 @@ Each feature adds its field to `Services` and its line to `build_services()`; no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 from bot.config import Settings
 from bot.core.clock import Clock
+from bot.core.lifecycle import DataOwner
+from bot.privacy.service import PrivacyService
 from bot.storage.database import Database
+from bot.storage.guilds import GuildSettingsStore
+from bot.storage.privacy import SqlitePrivacyStore
 
 
 @dataclass
 class Services:
     """The use cases of every feature, built once per database."""
 
+    # Built after the features (below), from them: not constructor arguments.
+    guild_settings: GuildSettingsStore = field(init=False)
+    privacy: PrivacyService = field(init=False)
+
+    def data_owners(self) -> list[DataOwner]:
+        """Every feature service that keeps member data, for the privacy feature."""
+        found = [getattr(self, f.name) for f in fields(self) if f.init]
+        return [service for service in found if isinstance(service, DataOwner)]
+
 
 def build_services(db: Database, clock: Clock, settings: Settings) -> Services:
     """Every service on one database and clock."""
-    return Services()
+    services = Services()
+    _add_shared(services, db, clock, settings)
+    return services
+
+
+def _add_shared(services: Services, db: Database, clock: Clock, settings: Settings) -> None:
+    services.guild_settings = GuildSettingsStore(db)
+    services.privacy = PrivacyService(
+        SqlitePrivacyStore(db, services.guild_settings),
+        services.data_owners(),
+        clock,
+        grace_days=settings.departed_guild_grace_days,
+        copy_retention_days=settings.spam_copy_retention_days,
+    )

@@ -7,7 +7,7 @@ a server the bot left long enough ago) and removes the Discord posts they return
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Forgotten:
     posts: tuple[PostRef, ...] = ()
 
 
+@runtime_checkable
 class DataOwner(Protocol):
     """A feature's service, seen by the privacy feature."""
 

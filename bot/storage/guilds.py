@@ -62,8 +62,9 @@ class GuildSettingsStore:
         self._cache[guild_id] = updated
         return updated
 
-    async def forget_guild(self, guild_id: int) -> None:
-        """Remove a server's settings (the bot was removed from it)."""
+    async def forget_guild(self, guild_id: int) -> int:
+        """Remove a server's settings (the bot left it long enough ago); returns rows removed."""
         async with self._db.transaction() as conn:
-            await conn.execute("DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,))
+            cursor = await conn.execute("DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,))
         self._cache.pop(guild_id, None)
+        return cursor.rowcount
