@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.polls.charts import Bar, TrendWeek, render_results, render_trend
+from bot.polls.charts import Bar, QuestionWeek, TrendWeek, render_question_trend, render_results, render_trend
 
 RUNS = 20
 QUESTION = "Which topic should the next live session cover? Pick the one you would most like to practise."
@@ -24,6 +24,12 @@ ANSWERS = [Bar(text, count) for text, count in zip(
 WEEKS = [
     TrendWeek(f"Week {n}", voters, (Bar("Clear", voters // 2), Bar("So-so", voters // 3), Bar("Lost", voters // 6)))
     for n, voters in enumerate([18, 22, 17, 25, 30, 24, 27, 31], start=1)
+]
+QUESTION_WEEKS = [
+    QuestionWeek(
+        week.label, "How was this week's lesson?" if n % 3 else "Which tool do you use?", week.voters, week.bars
+    )
+    for n, week in enumerate(WEEKS)
 ]
 
 
@@ -48,3 +54,4 @@ def measure(name: str, render: Callable[[], bytes]) -> None:
 if __name__ == "__main__":
     measure("results chart", lambda: render_results(QUESTION, ANSWERS, subtitle="Final results · 64 voters"))
     measure("trend chart", lambda: render_trend("Weekly poll #1: How was this week's lesson?", WEEKS))
+    measure("question trend", lambda: render_question_trend("Weekly poll #1: two questions", QUESTION_WEEKS))

@@ -1,17 +1,38 @@
-"""Poll charts as PNG bytes (matplotlib, Agg): results bars and weekly trends, styled for Discord's dark theme."""
+"""Poll charts as PNG bytes (matplotlib, Agg), sized and lettered for Discord's inline preview.
+
+Discord shows an attached image inline at most about 550 px wide, so a chart is drawn at 1200 x 600 and every
+label at least 32 px tall: about 15 px on screen. Bars carry their count and share; answers are named (never
+"answer 1"); emoji, which matplotlib cannot draw in colour, are taken out of labels (an emoji-only label becomes
+the emoji's name) and so is any other character the font lacks, so a label never shows a box.
+
+Rendering is CPU work: adapters run these functions in `asyncio.to_thread`. matplotlib is imported inside them,
+so importing this module costs nothing.
+
+Functions:
+- `render_results(question, bars, *, subtitle="", total=None)`: one poll's counts as labelled bars.
+- `render_question_trend(title, weeks)`: `QuestionWeek`s (week label, question, voters, answer bars): voters
+  per week with one line per question, and each week's answer split with the answers named in the legend
+  (colours keyed by question and answer label, so weeks that asked different questions are never mixed).
+- `render_trend(title, weeks)`: the older call with `TrendWeek`s (no question): weeks with the same answers are
+  taken as one question. Prefer `render_question_trend`.
+- `chart_label(text)`: the label as the chart shows it (no emoji, no glyph the font lacks).
+"""
 
 from __future__ import annotations
 
 import io
 import textwrap
-import warnings
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from bot.core.text import plural, truncate
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 BACKGROUND = "#313338"  # Discord dark theme message background
 PANEL = "#2B2D31"
@@ -33,11 +54,20 @@ PALETTE = (
     "#F47B67",
 )
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 600, 100
+INLINE_WIDTH_PX = 550
+"""About the widest Discord shows an image inline: a chart is scaled by INLINE_WIDTH_PX / WIDTH_PX."""
+MIN_LABEL_PX = 32
+"""The smallest text on a chart, in image pixels: about 15 px on screen at INLINE_WIDTH_PX."""
+TITLE_PX = 40
+STACKED_ROWS = 5
+"""Up to this many answers a label sits above its bar (room for 55 characters); more go beside it."""
+LEGEND_ENTRIES = 8
+"""Answers named in a trend legend at most; the rest are summed as "other answers"."""
 
 
 @dataclass(frozen=True, slots=True)
 class Bar:
-    """One answer on a chart: its label (no emoji: chart fonts lack them) and its count."""
+    """One answer on a chart: its label (emoji are taken out when drawn) and its count."""
 
     label: str
     count: int
@@ -45,14 +75,80 @@ class Bar:
 
 @dataclass(frozen=True, slots=True)
 class TrendWeek:
-    """One week of a schedule for the trend chart."""
+    """One week of a schedule for the trend chart (the older form, without the question)."""
 
     label: str
     voters: int
     bars: tuple[Bar, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class QuestionWeek:
+    """One week of a schedule: its label (e.g. "Jan 05"), the question asked that week, voters and counts."""
+
+    label: str
+    question: str
+    voters: int
+    bars: tuple[Bar, ...]
+
+
+def _pt(px: float) -> float:
+    """Font size in points for text `px` image pixels tall."""
+    return px * 72 / DPI
+
+
+def percent(count: int, total: int) -> int:
+    return round(100 * count / total) if total else 0
+
+
+# -- labels --------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _font_charmap() -> frozenset[int]:
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    return frozenset(FT2Font(font_manager.findfont("DejaVu Sans")).get_charmap())
+
+
+def _drawable(ch: str) -> bool:
+    return ch in " \n" or (ord(ch) in _font_charmap() and unicodedata.category(ch) not in {"Cf", "Cc", "Mn", "Co"})
+
+
+@lru_cache(maxsize=1024)
+def chart_label(text: str) -> str:
+    """`text` as a chart can draw it: emoji out (an emoji-only text becomes the emoji's name), no glyph the
+    font lacks (which would be a box), spaces collapsed. Never empty."""
+    import emoji
+
+    stripped = emoji.replace_emoji(text, replace="")
+    if not stripped.strip():
+        stripped = emoji.demojize(text, delimiters=(" ", " ")).replace("_", " ")
+    kept = "".join(ch for ch in stripped if _drawable(ch))
+    return " ".join(kept.split()) or "?"
+
+
+def _wrap(text: str, width: int, lines: int = 2) -> str:
+    """`text` in at most `lines` lines of `width` characters, the last cut with an ellipsis."""
+    if lines == 1 or len(text) <= width:
+        return truncate(text, width) or " "
+    wrapped = textwrap.wrap(text, width, max_lines=lines, placeholder="…", break_long_words=True)
+    return "\n".join(wrapped) or " "
+
+
+def _chars_per_line(width_px: float, font_px: float, bold: bool = False) -> int:
+    """How many characters of DejaVu Sans at `font_px` fit in `width_px` (average advance ~0.58 em)."""
+    return max(8, int(width_px / (font_px * (0.72 if bold else 0.6))))
+
+
+# -- drawing -------------------------------------------------------------------------------------------
+
+
 def _figure() -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, facecolor=BACKGROUND)
     FigureCanvasAgg(figure)
     return figure
@@ -64,143 +160,223 @@ def _style(axes: Axes) -> None:
         axes.spines[side].set_visible(False)
     for side in ("left", "bottom"):
         axes.spines[side].set_color(GRID)
-    axes.tick_params(colors=TEXT, labelsize=12)
-    axes.grid(axis="x", color=GRID, linewidth=0.8, alpha=0.6)
+    axes.tick_params(colors=TEXT, labelsize=_pt(MIN_LABEL_PX))
     axes.set_axisbelow(True)
 
 
 def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # glyphs missing from the font are drawn as boxes, not warned about
-        figure.savefig(
-            buffer, format="png", dpi=DPI, facecolor=figure.get_facecolor(), pil_kwargs={"compress_level": 1}
-        )
+    figure.savefig(buffer, format="png", dpi=DPI, facecolor=figure.get_facecolor(), pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
-def percent(count: int, total: int) -> int:
-    return round(100 * count / total) if total else 0
-
-
-def _wrap(text: str, width: int, lines: int = 2) -> str:
-    return "\n".join(textwrap.wrap(text, width, max_lines=lines, placeholder="…")) or " "
+def _title(figure: Figure, title: str, subtitle: str = "") -> float:
+    """Draw the title (two lines at most) and subtitle; returns the figure fraction where they end."""
+    lines = _wrap(chart_label(title), _chars_per_line(WIDTH_PX * 0.92, TITLE_PX, bold=True), 2)
+    figure.text(0.03, 0.975, lines, color=TEXT, fontsize=_pt(TITLE_PX), fontweight="bold", va="top")
+    bottom = 0.975 - (lines.count("\n") + 1) * TITLE_PX * 1.2 / HEIGHT_PX
+    if subtitle:
+        figure.text(0.03, bottom - 0.01, chart_label(subtitle), color=MUTED, fontsize=_pt(MIN_LABEL_PX), va="top")
+        bottom -= 0.01 + MIN_LABEL_PX * 1.25 / HEIGHT_PX
+    return bottom
 
 
 def render_results(question: str, bars: Sequence[Bar], *, subtitle: str = "", total: int | None = None) -> bytes:
-    """A horizontal bar chart of answer counts with count and share at each bar, the leaders highlighted.
+    """Each answer named above its bar (beside it past five answers), count and share at the bar's end, the
+    leaders in green. Shares are of `total` (the voters, for a multiple-answer poll), else of all votes."""
+    return _png(results_figure(question, bars, subtitle=subtitle, total=total))
 
-    Shares are of `total` (the voters, for a multiple-answer poll), else of all votes.
-    """
+
+def results_figure(question: str, bars: Sequence[Bar], *, subtitle: str = "", total: int | None = None) -> Figure:
+    """The figure `render_results` draws (tests read its texts)."""
     figure = _figure()
-    axes = figure.add_axes((0.30, 0.10, 0.62, 0.66))
-    _style(axes)
-    labels = [_wrap(bar.label, 30) for bar in bars][::-1]
-    counts = [bar.count for bar in bars][::-1]
+    top_of_bars = _title(figure, question, subtitle) - 0.02
+    counts = [bar.count for bar in bars]
     total = sum(counts) if total is None else total
     top = max(counts, default=0)
-    colors = [WINNER if top and count == top else BAR for count in counts]
-    positions = range(len(counts))
-    axes.barh(positions, counts, color=colors, height=0.62)
-    axes.set_yticks(list(positions), labels, fontsize=13 if len(bars) <= 6 else 11)
-    axes.set_xlim(0, max(top, 1) * 1.22)
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    for position, count in zip(positions, counts, strict=True):
+    rows = max(len(bars), 1)
+    row_px = (top_of_bars - 0.03) * HEIGHT_PX / rows
+    stacked = rows <= STACKED_ROWS  # the label above its bar; more answers: the label beside it
+    label_px = max(min(MIN_LABEL_PX + 4, row_px * (0.5 if stacked else 0.72)), MIN_LABEL_PX - 2)
+    bar_px = max(row_px - label_px * 1.25, 8) if stacked else row_px * 0.62
+    bar_left = 0.0 if stacked else 0.44
+    axes = figure.add_axes((0.03, 0.03, 0.94, top_of_bars - 0.03))
+    axes.set_axis_off()
+    axes.set_xlim(0, 1)
+    axes.set_ylim(rows * row_px, 0)  # y in image pixels from the top of the bar area
+    longest = max(counts, default=0) or 1
+    bar_room = 0.78 - bar_left * 0.9  # of the width: the rest is for "21  (33%)"
+    label_width = WIDTH_PX * 0.94 * (1.0 if stacked else bar_left - 0.02)
+    for index, bar in enumerate(bars):
+        y = index * row_px
+        bar_top = y + label_px * 1.2 if stacked else y + (row_px - bar_px) / 2
         axes.text(
-            count + max(top, 1) * 0.015,
-            position,
-            f"{count}  ({percent(count, total)}%)",
+            0,
+            y if stacked else bar_top + bar_px / 2,
+            _wrap(chart_label(bar.label), _chars_per_line(label_width, label_px), 1),
+            color=TEXT,
+            fontsize=_pt(label_px),
+            va="top" if stacked else "center",
+            ha="left",
+        )
+        width = bar_room * bar.count / longest
+        colour = WINNER if top and bar.count == top else BAR
+        axes.add_patch(_rectangle((bar_left, bar_top), max(width, 0.004), bar_px, colour))
+        axes.text(
+            bar_left + width + 0.012,
+            bar_top + bar_px / 2,
+            f"{bar.count}  ({percent(bar.count, total)}%)",
+            color=TEXT,
+            fontsize=_pt(label_px),
+            fontweight="bold",
             va="center",
             ha="left",
-            color=TEXT,
-            fontsize=13,
-            fontweight="bold",
         )
-    axes.set_xlabel("votes", color=MUTED, fontsize=12)
-    title = _wrap(question, 80)
-    figure.text(0.04, 0.95, title, color=TEXT, fontsize=17, fontweight="bold", va="top")
-    if subtitle:
-        top_of_subtitle = 0.95 - 0.055 * (title.count("\n") + 1) - 0.015
-        figure.text(0.04, top_of_subtitle, subtitle, color=MUTED, fontsize=12, va="top")
-    return _png(figure)
+    if not bars:
+        axes.text(0.5, 0.5 * row_px, "no answers", color=MUTED, fontsize=_pt(MIN_LABEL_PX), ha="center")
+    return figure
+
+
+def _rectangle(xy: tuple[float, float], width: float, height: float, colour: str) -> Any:
+    from matplotlib.patches import Rectangle
+
+    return Rectangle(xy, width, height, color=colour, linewidth=0)
 
 
 def render_trend(title: str, weeks: Sequence[TrendWeek]) -> bytes:
-    """Voters per week (top) and each week's answer split as 100% stacked bars (bottom)."""
+    """The older trend call: weeks with the same answers are taken as one question (named by its answers)."""
+    keyed = [
+        QuestionWeek(week.label, " / ".join(bar.label for bar in week.bars), week.voters, week.bars) for week in weeks
+    ]
+    return render_question_trend(title, keyed)
+
+
+def render_question_trend(title: str, weeks: Sequence[QuestionWeek], *, name_questions: bool = True) -> bytes:
+    """Voters per week, one line per question (top), and each week's answer split as 100% stacked bars whose
+    colours are keyed by (question, answer), named in the legend (bottom). Weeks are drawn in the order given.
+    """
+    return _png(question_trend_figure(title, weeks, name_questions=name_questions))
+
+
+def question_trend_figure(title: str, weeks: Sequence[QuestionWeek], *, name_questions: bool = True) -> Figure:
+    """The figure `render_question_trend` draws (tests read its lines, legend and texts)."""
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import MaxNLocator
+
     figure = _figure()
-    figure.text(0.04, 0.95, _wrap(title, 95, 1), color=TEXT, fontsize=17, fontweight="bold", va="top")
-    voters_axes = figure.add_axes((0.07, 0.55, 0.70, 0.32))
-    split_axes = figure.add_axes((0.07, 0.10, 0.70, 0.36))
+    top = _title(figure, title)
+    positions = list(range(len(weeks)))
+    questions = list(dict.fromkeys(week.question for week in weeks))
+    several = len(questions) > 1
+    left, plot_width = 0.12, 0.45
+    voters_axes = figure.add_axes((left, top - 0.30, plot_width, 0.27))
+    split_axes = figure.add_axes((left, 0.13, plot_width, top - 0.50))
     for axes in (voters_axes, split_axes):
         _style(axes)
-        axes.grid(axis="x", visible=False)
         axes.grid(axis="y", color=GRID, linewidth=0.8, alpha=0.6)
-    labels = [week.label for week in weeks]
-    positions = list(range(len(weeks)))
-    voters = [week.voters for week in weeks]
-    voters_axes.plot(positions, voters, color=BAR, linewidth=2.5, marker="o", markersize=7)
-    voters_axes.fill_between(positions, voters, color=BAR, alpha=0.18)
-    voters_axes.set_ylim(0, max(voters, default=0) * 1.3 + 1)
-    voters_axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    voters_axes.set_ylabel("voters", color=MUTED, fontsize=12)
+        axes.set_xlim(-0.6, max(len(weeks) - 0.4, 0.6))
+    voters_axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
+    voters_axes.set_ylim(0, max((w.voters for w in weeks), default=0) * 1.35 + 1)
     voters_axes.set_xticks(positions, [""] * len(positions))
-    voters_axes.set_xlim(-0.6, max(len(weeks) - 0.4, 0.6))
-    for position, count in zip(positions, voters, strict=True):
-        voters_axes.annotate(
-            str(count),
-            (position, count),
-            textcoords="offset points",
-            xytext=(0, 8),
-            ha="center",
-            color=TEXT,
-            fontsize=11,
-        )
+    voters_axes.set_ylabel("voters", color=MUTED, fontsize=_pt(MIN_LABEL_PX))
+    question_handles = []
+    for number, question in enumerate(questions):
+        xs = [i for i, week in enumerate(weeks) if week.question == question]
+        ys = [weeks[i].voters for i in xs]
+        colour = PALETTE[number % len(PALETTE)] if several else BAR
+        (line,) = voters_axes.plot(xs, ys, color=colour, linewidth=3, marker="o", markersize=9)
+        question_handles.append((line, f"Q{number + 1}" if several else "voters"))
+        for x, y in zip(xs, ys, strict=True):
+            voters_axes.annotate(
+                str(y),
+                (x, y),
+                textcoords="offset points",
+                xytext=(0, 6),
+                ha="center",
+                color=TEXT,
+                fontsize=_pt(MIN_LABEL_PX),
+            )
 
-    same_answers = len({tuple(bar.label for bar in week.bars) for week in weeks}) <= 1
-    width = max((len(week.bars) for week in weeks), default=0)
+    # answer colours keyed by (question, answer label): the same answer keeps its colour across weeks
+    keys: dict[tuple[str, str], int] = {}
+    for week in weeks:
+        for bar in week.bars:
+            keys.setdefault((week.question, bar.label), len(keys))
+    named = list(keys)[:LEGEND_ENTRIES]
+    other = "#80848E"
     bottoms = [0.0] * len(weeks)
-    for index in range(width):
-        shares = []
-        for week in weeks:
-            total = sum(bar.count for bar in week.bars)
-            count = week.bars[index].count if index < len(week.bars) else 0
-            shares.append(100 * count / total if total else 0.0)
-        legend = weeks[0].bars[index].label if same_answers and weeks else f"answer {index + 1}"
-        split_axes.bar(
-            positions,
-            shares,
-            bottom=bottoms,
-            width=0.62,
-            color=PALETTE[index % len(PALETTE)],
-            label=_wrap(legend, 24, 1),
-        )
-        for position, share, bottom in zip(positions, shares, bottoms, strict=True):
-            if share >= 12:
+    bar_px = WIDTH_PX * plot_width * 0.66 / max(len(weeks) + 0.2, 1)
+    share_px = MIN_LABEL_PX - 2
+    show_shares = bar_px >= share_px * 0.6 * 4  # "100%" fits inside a bar
+    for i, week in enumerate(weeks):
+        answered = sum(bar.count for bar in week.bars)
+        for bar in week.bars:
+            share = 100 * bar.count / answered if answered else 0.0
+            key = (week.question, bar.label)
+            colour = PALETTE[keys[key] % len(PALETTE)] if key in named else other
+            split_axes.bar(i, share, bottom=bottoms[i], width=0.66, color=colour, linewidth=0)
+            if show_shares and share >= 18:
                 split_axes.text(
-                    position,
-                    bottom + share / 2,
+                    i,
+                    bottoms[i] + share / 2,
                     f"{round(share)}%",
                     ha="center",
                     va="center",
                     color="#1E1F22",
-                    fontsize=10,
+                    fontsize=_pt(share_px),
                     fontweight="bold",
                 )
-        bottoms = [b + s for b, s in zip(bottoms, shares, strict=True)]
+            bottoms[i] += share
     split_axes.set_ylim(0, 100)
-    split_axes.set_ylabel("answer split (%)", color=MUTED, fontsize=12)
-    split_axes.set_xticks(positions, labels, fontsize=11)
-    split_axes.set_xlim(-0.6, max(len(weeks) - 0.4, 0.6))
-    if width:
+    split_axes.set_yticks([0, 50, 100], ["0", "50%", "100%"])
+    tick_labels = [chart_label(week.label) for week in weeks]
+    step = max(1, -(-len(weeks) // 6))  # at most six week labels, so they stay big
+    split_axes.set_xticks(positions[::step], tick_labels[::step])
+    split_axes.tick_params(axis="y", labelsize=_pt(MIN_LABEL_PX))
+
+    entry_chars = _chars_per_line(WIDTH_PX * (0.97 - left - plot_width - 0.03), MIN_LABEL_PX)
+    handles: list[Any] = []
+    labels: list[str] = []
+    for (question, label), _ in zip(named, range(LEGEND_ENTRIES), strict=False):
+        number = questions.index(question) + 1
+        prefix = f"Q{number}: " if several else ""
+        handles.append(Patch(color=PALETTE[keys[(question, label)] % len(PALETTE)]))
+        labels.append(_wrap(prefix + chart_label(label), entry_chars, 1))
+    if len(keys) > len(named):
+        handles.append(Patch(color=other))
+        labels.append("other answers")
+    legend_left = left + plot_width + 0.02
+    if handles:
         split_axes.legend(
+            handles,
+            labels,
             loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
+            bbox_to_anchor=(1.03, 1.0),
             frameon=False,
             labelcolor=TEXT,
-            fontsize=11,
-            title="same answers every week" if same_answers else "answers by position",
-            title_fontsize=10,
-        ).get_title().set_color(MUTED)
+            fontsize=_pt(MIN_LABEL_PX),
+            handlelength=1.0,
+            borderaxespad=0,
+            labelspacing=0.3,
+        )
+    if several and name_questions:
+        shown = questions[:2] if len(questions) == 2 else questions[:1]  # two lines each, four lines of room
+        text = "\n".join(_wrap(f"Q{n + 1}: {chart_label(q)}", entry_chars, 2) for n, q in enumerate(shown))
+        if len(questions) > len(shown):
+            text += f"\n+{plural(len(questions) - len(shown), 'more question')}"
+        figure.text(legend_left + 0.01, top - 0.03, text, color=MUTED, fontsize=_pt(MIN_LABEL_PX), va="top")
+    elif question_handles and not several:
+        figure.text(
+            legend_left + 0.01, top - 0.03, "voters per week", color=MUTED, fontsize=_pt(MIN_LABEL_PX), va="top"
+        )
     if not weeks:
-        split_axes.text(0.5, 0.5, "no weeks yet", transform=split_axes.transAxes, ha="center", color=MUTED)
-    return _png(figure)
+        split_axes.text(
+            0.5,
+            0.5,
+            "no weeks yet",
+            transform=split_axes.transAxes,
+            ha="center",
+            color=MUTED,
+            fontsize=_pt(MIN_LABEL_PX),
+        )
+    return figure
