@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import sys
@@ -61,16 +62,23 @@ _INT_FIELDS = ("author_id", "channel_id", "guild_id", "message_id", "author_mess
 _FLOAT_FIELDS = ("account_age_days", "member_age_days")
 
 
+MAX_LINE = 1_000_000  # characters in one input line (a Discord message is at most 4,000)
+
+
 class LineError(ValueError):
     """A scan input line that cannot be read; the message is shown in its error object."""
 
 
 def parse_line(line: str) -> MessageContext:
     """One JSON Lines message as a MessageContext; LineError says what is wrong."""
+    if len(line) > MAX_LINE:
+        raise LineError(f"line longer than {MAX_LINE:,} characters")
     try:
         data = json.loads(line)
     except json.JSONDecodeError as error:
         raise LineError(f"not JSON: {error.msg} at column {error.colno}") from None
+    except RecursionError:
+        raise LineError("not JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise LineError("expected a JSON object with a content field")
     content = data.get("content")
@@ -94,9 +102,15 @@ def _number(value: Any, name: str, kind: type[int] | type[float]) -> int | float
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise LineError(f'"{name}" must be a number')
     try:
-        return kind(value)
-    except (TypeError, ValueError):
+        number = float(value)
+        if not math.isfinite(number):
+            raise LineError(f'"{name}" must be a finite number')
+        result = kind(value) if not isinstance(value, str) or kind is float else int(number)
+    except (TypeError, ValueError, OverflowError):
         raise LineError(f'"{name}" must be a number') from None
+    if kind is int and not -(2**63) <= result < 2**64:
+        raise LineError(f'"{name}" is out of range')
+    return result
 
 
 def _timestamp(value: Any) -> datetime:
@@ -104,9 +118,11 @@ def _timestamp(value: Any) -> datetime:
         raise LineError('"timestamp" must be an ISO 8601 string')
     try:
         stamp = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise LineError(f'"timestamp" is not ISO 8601: {value[:40]!r}') from None
-    return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
+        stamp = stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
+        stamp.timestamp()
+    except (ValueError, OverflowError, OSError):
+        raise LineError(f'"timestamp" is not a usable ISO 8601 time: {value[:40]!r}') from None
+    return stamp
 
 
 def verdict_json(verdict: Verdict) -> dict[str, Any]:
@@ -125,7 +141,13 @@ def scan_lines(engine: SpamEngine, lines: Iterable[str]) -> Iterator[dict[str, A
         except LineError as error:
             yield {"error": f"line {number}: {error}"}
             continue
-        yield verdict_json(engine.check(ctx))
+        except Exception as error:
+            yield {"error": f"line {number}: unreadable ({type(error).__name__})"}
+            continue
+        try:
+            yield verdict_json(engine.check(ctx))
+        except Exception as error:
+            yield {"error": f"line {number}: could not be checked ({type(error).__name__})"}
 
 
 def cmd_scan(args: argparse.Namespace, settings: object = None) -> int:

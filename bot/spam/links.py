@@ -186,11 +186,11 @@ _DOT_TABLE = str.maketrans({d: "." for d in _DOTS[1:]})
 
 _URL_CHARS = r"[^\s<>\"'`\[\]{}|\\^]"
 _MASKED_RE = re.compile(
-    r"\[(?P<mtext>[^\[\]\n]{1,300})\]\(\s*<?(?P<murl>https?://[^\s<>()]+(?:\([^\s<>()]*\)[^\s<>()]*)*)>?"
+    r"\[(?P<mtext>[^\[\]\n]{1,300})\]\(\s*<?(?P<murl>(?i:https?)://[^\s<>()]+(?:\([^\s<>()]*\)[^\s<>()]*)*)>?"
     r"(?:\s+\"[^\"\n]{0,200}\")?\s*\)"
 )
 _IN_TOKEN_RE = re.compile(
-    rf"(?P<url>(?:https?|ftp)://{_URL_CHARS}+)"
+    rf"(?P<url>(?:(?i:https?|ftp):|(?<![\w:/]))//{_URL_CHARS}+)"
     rf"|(?P<www>(?<![\w.@/-])(?i:www)\d{{0,3}}\.{_URL_CHARS}+)"
     r"|(?P<bare>(?<![\w.@/:%-])(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?P<tld>[^\W\d_]{2,24})(?![\w@-])"
     rf"(?:[/?#:]{_URL_CHARS}*)?)",
@@ -307,12 +307,16 @@ def _invite_code(host: str, path: str) -> str | None:
 @lru_cache(maxsize=32_768)
 def _parse(raw: str, kind: str) -> tuple[str, DomainInfo, str, str | None, tuple[str, ...]] | None:
     """URL, host facts, path (+query), invite code and URL-level disguises of a raw link."""
-    url = raw if "://" in raw else f"http://{raw}"
+    # protocol-relative "//host" opens with the page's scheme
+    url = f"https:{raw}" if raw.startswith("//") else raw if "://" in raw else f"http://{raw}"
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
+        parts.port  # noqa: B018 -- raises ValueError for a port out of range (google.com:500000)
     except ValueError:
         return None
+    if len(host) > 253 or not _labels_ok(host):
+        return None  # not a host name any browser opens
     disguises: list[str] = []
     if "%" in host:
         host = unquote(host)
@@ -332,6 +336,13 @@ def _parse(raw: str, kind: str) -> tuple[str, DomainInfo, str, str | None, tuple
     if parts.query:
         path = f"{path}?{parts.query}"
     return url, info, path, _invite_code(info.host, parts.path or ""), tuple(disguises)
+
+
+def _labels_ok(host: str) -> bool:
+    """DNS-shaped: labels of 1 to 63 characters, not starting or ending with a hyphen."""
+    if "%" in host:
+        return True  # decoded and checked later
+    return all(len(label) <= 63 and not label.startswith("-") and not label.endswith("-") for label in host.split("."))
 
 
 def _make_link(

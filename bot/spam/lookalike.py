@@ -77,14 +77,65 @@ REAL_DOMAINS: dict[str, frozenset[str]] = {
     "futurelearn": frozenset(["futurelearn.com", "futurelearn.org"]),
     "southampton": frozenset(["southampton.ac.uk", "soton.ac.uk"]),
 }
+_MORE_REAL = {
+    "github": "github.com github.io githubusercontent.com githubassets.com github.dev github.blog githubstatus.com "
+    "githubapp.com ghcr.io",
+    "microsoft": "microsoft.com live.com microsoftonline.com office.com office365.com outlook.com azure.com "
+    "windows.com bing.com xbox.com msn.com sharepoint.com skype.com microsoftstore.com visualstudio.com "
+    "windowsupdate.com msft.net microsoft365.com aka.ms",
+    "apple": "apple.com icloud.com apple.co me.com mzstatic.com itunes.com apple-dns.net cdn-apple.com",
+    "icloud": "icloud.com apple.com",
+    "roblox": "roblox.com rbxcdn.com rbx.com robloxlabs.com",
+    "epicgames": "epicgames.com unrealengine.com fortnite.com epicgames.dev",
+    "fortnite": "fortnite.com epicgames.com",
+    "twitch": "twitch.tv twitchcdn.net twitchapps.com twitchsvc.net ttvnw.net jtvnw.net",
+    "riotgames": "riotgames.com leagueoflegends.com playvalorant.com riotcdn.net",
+    "valorant": "playvalorant.com riotgames.com",
+    "minecraft": "minecraft.net mojang.com minecraft.com",
+    "xbox": "xbox.com xboxlive.com microsoft.com",
+    "playstation": "playstation.com playstation.net sonyentertainmentnetwork.com sony.com",
+    "nintendo": "nintendo.com nintendo.net nintendo.co.jp nintendo.co.uk nintendo.de nintendo.eu",
+    "blizzard": "blizzard.com battle.net blizzard.net",
+    "battlenet": "battle.net blizzard.com",
+    "ubisoft": "ubisoft.com ubi.com",
+    "epic": "epicgames.com",
+    "binance": "binance.com binance.us binance.org binance.info bnbchain.org",
+    "coinbase": "coinbase.com base.org",
+    "metamask": "metamask.io consensys.io consensys.net",
+    "trustwallet": "trustwallet.com",
+    "phantom": "phantom.app phantom.com",
+    "opensea": "opensea.io",
+    "kraken": "kraken.com",
+    "ledger": "ledger.com",
+    "blockchain": "blockchain.com",
+    "uniswap": "uniswap.org",
+    "youtube": "youtube.com youtu.be ytimg.com youtube-nocookie.com googlevideo.com",
+    "instagram": "instagram.com cdninstagram.com",
+    "facebook": "facebook.com fb.com fbcdn.net facebook.net meta.com",
+    "tiktok": "tiktok.com tiktokcdn.com",
+    "telegram": "telegram.org t.me telegram.me",
+    "netflix": "netflix.com nflxext.com",
+    "amazon": "amazon.com amazon.co.uk amazon.de amazonaws.com media-amazon.com",
+    "spotify": "spotify.com scdn.co",
+    "csgo": "counter-strike.net steampowered.com",
+}
+for _name, _domains in _MORE_REAL.items():
+    REAL_DOMAINS[_name] = frozenset(_domains.split())
 REAL_DOMAINS["discordapp"] = REAL_DOMAINS["discord"]
 REAL_DOMAINS["nitro"] = REAL_DOMAINS["discord"]
 REAL_DOMAINS["hypesquad"] = REAL_DOMAINS["discord"]
 REAL_DOMAINS["steamcommunity"] = REAL_DOMAINS["steam"]
 REAL_DOMAINS["steampowered"] = REAL_DOMAINS["steam"]
+# Every official domain of every brand the filter knows (the host model never scores these).
+OFFICIAL_DOMAINS: frozenset[str] = frozenset(d for domains in REAL_DOMAINS.values() for d in domains)
 
 # Names whose exact label is real under any ordinary (not private) suffix: google.de, paypal.co.uk.
-ANY_COUNTRY = frozenset({"google", "paypal"})
+ANY_COUNTRY = frozenset({"google", "paypal", "microsoft", "apple", "nintendo", "playstation", "amazon", "binance"})
+
+
+# Names that are also ordinary words: matched as a whole label or hyphen part only, never inside
+# a longer word (pineapple-shop is not apple).
+WORDLIKE = frozenset({"apple", "steam", "ledger", "phantom", "kraken", "epic", "nitro"})
 
 # Words that turn "brand inside a domain" into an impersonation: discord-gift, steamcommunity-trade.
 SCAM_TOKENS = (
@@ -189,12 +240,25 @@ def _confusable_table() -> dict[int, str]:
     return table
 
 
+# Cyrillic and Greek lowercase letters that read as a Latin letter in a URL bar (some are missing
+# from the confusables data in their lowercase or small-capital forms).
+_SCRIPT_LOOKS = str.maketrans(
+    {
+        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+        "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d", "ӏ": "l", "һ": "h",
+        "ԛ": "q", "ԝ": "w", "п": "n", "г": "r", "и": "u", "ь": "b",
+        "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u",
+        "χ": "x", "ω": "w", "η": "n", "ς": "s", "γ": "y", "μ": "u", "ɡ": "g", "ı": "i", "ȷ": "j",
+    }
+)  # fmt: skip
+
+
 @lru_cache(maxsize=65_536)
 def skeleton(label: str) -> str:
     """Fold a label to the letters it looks like: accents off, confusables and leetspeak folded."""
     label = label.lower()
     if not label.isascii():
-        label = label.translate(_confusable_table())
+        label = label.translate(_SCRIPT_LOOKS).translate(_confusable_table())
         decomposed = unicodedata.normalize("NFKD", label)
         label = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
         label = label.translate(_confusable_table())
@@ -271,10 +335,17 @@ def _how(raw: str, name: str) -> str:
     if not raw.isascii():
         if is_mixed_script(raw):
             return "mixed scripts"
+        scripts = scripts_of(raw)
+        if scripts == {"CYRILLIC"}:
+            return "all-Cyrillic spelling"
+        if scripts == {"GREEK"}:
+            return "all-Greek spelling"
         stripped = "".join(c for c in unicodedata.normalize("NFKD", raw) if not unicodedata.combining(c))
         if stripped.isascii():
             return "accents"
         return "confusable letters"
+    if any(c.isdigit() for c in raw) and skeleton(raw) == skeleton(name):
+        return "digit in place of a letter"
     return "spelling"
 
 
@@ -320,6 +391,8 @@ def _find(
                 if index == 0 and raw == name and name in ANY_COUNTRY and suffix and not private_suffix:
                     return None  # google.de, paypal.co.uk
                 if index > 0:
+                    if raw != name and any(c.isdigit() for c in raw):
+                        return Lookalike(name, "digit in place of a letter", "lookalike")
                     # the name as one part of a longer label: impersonation only with scam words
                     if _scammy(label_sk.replace(name_sk, "", 1), protected, name_sk):
                         return Lookalike(name, "name inside the domain", "brand_in_host")
@@ -333,7 +406,7 @@ def _find(
             ):
                 return Lookalike(name, _how(raw, name), "lookalike")
         # 2. the name inside a longer label next to scam words: discordgift, free-nitro, dicsordgifts
-        if len(name_sk) >= 5 and len(label_sk) > len(name_sk):
+        if len(name_sk) >= 5 and len(label_sk) > len(name_sk) and name not in WORDLIKE:
             if name_sk in label_sk:
                 rest = label_sk.replace(name_sk, "", 1)
             elif len(name_sk) >= 6 and fuzz.partial_ratio(name_sk, label_sk, score_cutoff=85):
@@ -346,9 +419,15 @@ def _find(
     # 3. a protected name as a subdomain of an unrelated domain: discord.com-gift.ru, steam.verify.xyz
     subdomain = host[: -len(registered)].rstrip(".") if host.endswith(registered) else ""
     if subdomain:
-        for sub in subdomain.split("."):
+        subs = subdomain.split(".")[-8:]
+        for sub in subs:
             sub_sk = skeleton(sub)
             for name, name_sk in zip(protected.names, protected.skeletons, strict=True):
                 if sub_sk == name_sk:
                     return Lookalike(name, "name as a subdomain", "lookalike")
+        # 4. a name split across labels: pay.pal-login.com, disc.ord.gift-claim.ru
+        joined = "".join(skeleton(part) for part in [*subs, label]).replace("-", "")
+        for name, name_sk in zip(protected.names, protected.skeletons, strict=True):
+            if len(name_sk) >= 5 and name_sk in joined:
+                return Lookalike(name, "name split across subdomains", "lookalike")
     return None

@@ -17,10 +17,10 @@ from itertools import islice
 
 from bot.spam.config import SpamConfig
 from bot.spam.domains import registered_domain
-from bot.spam.hostmodel import HostModel, shipped_host_model
+from bot.spam.hostmodel import BRANDS, HostModel, shipped_host_model
 from bot.spam.links import Extraction, Link
 from bot.spam.lists import ShippedLists, in_domain_set
-from bot.spam.lookalike import ProtectedNames, find_lookalike, is_mixed_script
+from bot.spam.lookalike import OFFICIAL_DOMAINS, ProtectedNames, find_lookalike, is_mixed_script
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +160,11 @@ class LinkSignals:
         model = self.host_model
         if model is None or link.is_ip or not link.host:
             return None
-        if link.registered_domain in self.protected.real or link.host in self.protected.real:
+        reg = link.registered_domain
+        if reg in self.protected.real or reg in OFFICIAL_DOMAINS or link.host in OFFICIAL_DOMAINS:
             return None
+        if not link.private_suffix and _label(link) in BRAND_NAMES:
+            return None  # amazon.co.uk, nintendo.de: a brand's own name under a country suffix
         return model.probability(link.host, link.suffix)
 
     def _model_reason(self, link: Link) -> Reason | None:
@@ -232,6 +235,7 @@ class LinkSignals:
         return reasons
 
 
+BRAND_NAMES = frozenset(BRANDS)
 _DECIDED = frozenset({"phishing_list", "blocked_domain", "lookalike"})  # the host model adds nothing to these
 
 

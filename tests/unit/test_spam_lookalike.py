@@ -21,14 +21,14 @@ def look(host: str, protected: ProtectedNames = PROTECTED):
     [
         ("steamcommunlty.com", "steamcommunity", "spelling"),  # small edit distance
         ("dlscord.gift", "discord", "spelling"),  # l for i
-        ("disc0rd.com", "discord", "spelling"),  # leetspeak
+        ("disc0rd.com", "discord", "digit in place of a letter"),  # leetspeak
         ("stearncommunity.ru", "steamcommunity", "spelling"),  # rn for m
         ("dïscord.com", "discord", "accents"),
         ("dіscord.com", "discord", "mixed scripts"),  # Cyrillic і
         ("xn--dscord-pvf.com", "discord", "mixed scripts"),  # the same, as punycode
-        ("раураӏ.com", "paypal", "confusable letters"),  # all Cyrillic
-        ("paypa1.com", "paypal", "spelling"),
-        ("goog1e.com", "google", "spelling"),
+        ("раураӏ.com", "paypal", "all-Cyrillic spelling"),  # all Cyrillic
+        ("paypa1.com", "paypal", "digit in place of a letter"),
+        ("goog1e.com", "google", "digit in place of a letter"),
         ("steam.xyz", "steam", "same name on another domain"),
         ("futurelaern.com", "futurelearn", "spelling"),
     ],
