@@ -327,6 +327,12 @@ def masked_reasons(facts: list[LinkFacts], text: str, config: SpamConfig) -> lis
                     )
                 )
                 continue
+        if not fact.trusted and not fact.project:
+            kind = anchor_kind(link.masked_text, link)
+            if kind is not None:
+                code, what = kind
+                reasons.append(Reason(code, config.weight(code), f'{what}: "{link.masked_text[:60]}" -> {_show(link)}'))
+                continue
         if long_post and not fact.trusted and not fact.project and _is_keyword_anchor(link.masked_text):
             reasons.append(
                 Reason(
@@ -336,6 +342,36 @@ def masked_reasons(facts: list[LinkFacts], text: str, config: SpamConfig) -> lis
                 )
             )
     return reasons
+
+
+# Words of anchors that sell something: a keyword phrase written for search engines, not readers.
+_COMMERCIAL = frozenset(
+    "buy cheap best top price prices discount deal deals sale order hire services service agency "
+    "company list lists database databases data leads lead contacts contact emails email mailing "
+    "directory records verified targeted accurate b2b bulk wholesale supplier suppliers provider "
+    "backlinks backlink seo traffic followers likes reviews casino loans loan insurance replica "
+    "essay writing rank ranking boost promotion marketing affordable professional online".split()
+)
+_SELLING = frozenset(
+    "list lists database databases leads contacts emails email mailing directory records data "
+    "backlinks backlink traffic followers likes reviews".split()
+)
+
+
+def anchor_kind(anchor: str, link: Link) -> tuple[str, str] | None:
+    """("exact_anchor" | "commercial_anchor", words) for a masked link whose text is a keyword
+    phrase: the same words as the link's own domain or slug, or a phrase selling lists and data."""
+    words = re.findall(r"[^\W\d_]+", anchor.lower())
+    if not 2 <= len(words) <= 9:
+        return None
+    target = set(re.findall(r"[^\W\d_]{2,}", (link.host + " " + link.path).lower()))
+    content = [w for w in words if w not in _GENERIC_ANCHORS]
+    if len(content) >= 2 and sum(w in target for w in content) >= max(2, len(content) - 1):
+        return "exact_anchor", "link text repeats the link's own keywords"
+    commercial = [w for w in content if w in _COMMERCIAL]
+    if any(w in _SELLING for w in content) and len(commercial) >= 2:
+        return "commercial_anchor", "link text is a sales keyword phrase"
+    return None
 
 
 def _is_keyword_anchor(anchor: str) -> bool:

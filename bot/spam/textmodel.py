@@ -123,7 +123,10 @@ class TextModel:
 
     def top_words(self, toks: Iterable[str], n: int = 3) -> list[str]:
         get = self.weights.get
-        scored = sorted({t for t in toks if not t.startswith(("L:", "S:", "nl:", "#"))}, key=lambda t: -get(t, 0.0))
+        scored = sorted(
+            {t for t in toks if not t.startswith(("L:", "S:", "nl:", "#")) and len(t) >= 3 and t not in _STOP},
+            key=lambda t: (-get(t, 0.0), t),
+        )
         return [t.removeprefix("p:") for t in scored[:n] if get(t, 0.0) > 0.3]
 
 
