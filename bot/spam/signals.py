@@ -346,15 +346,10 @@ def masked_reasons(facts: list[LinkFacts], text: str, config: SpamConfig) -> lis
 
 # Words of anchors that sell something: a keyword phrase written for search engines, not readers.
 _COMMERCIAL = frozenset(
-    "buy cheap best top price prices discount deal deals sale order hire services service agency "
-    "company list lists database databases data leads lead contacts contact emails email mailing "
-    "directory records verified targeted accurate b2b bulk wholesale supplier suppliers provider "
-    "backlinks backlink seo traffic followers likes reviews casino loans loan insurance replica "
-    "essay writing rank ranking boost promotion marketing affordable professional online".split()
+    ["buy", "cheap", "best", "top", "price", "prices", "discount", "deal", "deals", "sale", "order", "hire", "services", "service", "agency", "company", "list", "lists", "database", "databases", "data", "leads", "lead", "contacts", "contact", "emails", "email", "mailing", "directory", "records", "verified", "targeted", "accurate", "b2b", "bulk", "wholesale", "supplier", "suppliers", "provider", "backlinks", "backlink", "seo", "traffic", "followers", "likes", "reviews", "casino", "loans", "loan", "insurance", "replica", "essay", "writing", "rank", "ranking", "boost", "promotion", "marketing", "affordable", "professional", "online"]
 )
 _SELLING = frozenset(
-    "list lists database databases leads contacts emails email mailing directory records data "
-    "backlinks backlink traffic followers likes reviews".split()
+    ["list", "lists", "database", "databases", "leads", "contacts", "emails", "email", "mailing", "directory", "records", "data", "backlinks", "backlink", "traffic", "followers", "likes", "reviews"]
 )
 
 
