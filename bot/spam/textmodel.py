@@ -156,11 +156,17 @@ class Sample:
     kind: str  # the course set's kind ("portfolio", "wallet sync", ...), else "spam"/"ham"
 
 
-def _clean_youtube(text: str) -> str:
-    text = text.replace("\ufeff", "")
-    text = re.sub(r"<br\s*/?>", "\n", text)
-    text = re.sub(r"<[^>]+>", " ", text)
-    return html.unescape(text)
+_ANCHOR_RE = re.compile(r"<a\b[^>]*href=\"([^\"]+)\"[^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def clean_youtube(raw: str) -> str:
+    """A YouTube comment as a Discord user would write it: `<a href>` as a masked link."""
+    text = raw.replace("\ufeff", "")
+    text = re.sub(r"<br\s*/?>", "\n", text, flags=re.IGNORECASE)
+    text = _ANCHOR_RE.sub(lambda m: f"[{_TAG_RE.sub('', m.group(2))}]({m.group(1)})", text)
+    text = _TAG_RE.sub("", text)
+    return html.unescape(text).strip()
 
 
 def youtube_samples(corpora: Path) -> list[Sample]:
@@ -172,7 +178,7 @@ def youtube_samples(corpora: Path) -> list[Sample]:
             for row in csv.DictReader(fh):
                 spam = row["CLASS"].strip() == "1"
                 out.append(
-                    Sample(_clean_youtube(row["CONTENT"]), spam, f"youtube:{path.stem}", "spam" if spam else "ham")
+                    Sample(clean_youtube(row["CONTENT"]), spam, f"youtube:{path.stem}", "spam" if spam else "ham")
                 )
     return out
 
@@ -183,7 +189,7 @@ def sms_samples(corpora: Path) -> list[Sample]:
         if "\t" not in line:
             continue
         label, text = line.split("\t", 1)
-        out.append(Sample(text, label == "spam", "sms", label))
+        out.append(Sample(html.unescape(text), label == "spam", "sms", label))
     return out
 
 
