@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.core import limits
+from bot.core.text import truncate
 from bot.lessons.model import Lesson, LessonRef
 from bot.lessons.pages import split_pages
 
-# Discord's embed limits.
-TITLE_LIMIT = 256
-DESCRIPTION_LIMIT = 4096
-AUTHOR_LIMIT = 256
-FIELD_NAME_LIMIT = 256
-FIELD_VALUE_LIMIT = 1024
-FOOTER_LIMIT = 2048
-EMBED_TOTAL_LIMIT = 6000
-CHOICE_NAME_LIMIT = 100  # an autocomplete choice's visible name
+# Discord's embed limits, as the lesson checks name them.
+TITLE_LIMIT = limits.EMBED_TITLE
+DESCRIPTION_LIMIT = limits.EMBED_DESCRIPTION
+AUTHOR_LIMIT = limits.EMBED_AUTHOR
+FIELD_NAME_LIMIT = limits.EMBED_FIELD_NAME
+FIELD_VALUE_LIMIT = limits.EMBED_FIELD_VALUE
+FOOTER_LIMIT = limits.EMBED_FOOTER
+EMBED_TOTAL_LIMIT = limits.EMBED_TOTAL
+CHOICE_NAME_LIMIT = limits.CHOICE_NAME  # an autocomplete choice's visible name
 
 
 @dataclass(frozen=True)
@@ -102,5 +104,4 @@ def build_card(
 
 def choice_name(ref: LessonRef) -> str:
     """`Title · Module`, cut to the 100 characters an autocomplete choice can show."""
-    name = f"{ref.title} · {ref.module}"
-    return name if len(name) <= CHOICE_NAME_LIMIT else name[: CHOICE_NAME_LIMIT - 1] + "…"
+    return truncate(f"{ref.title} · {ref.module}", CHOICE_NAME_LIMIT)

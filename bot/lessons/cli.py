@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from bot.config import Settings
+from bot.core.resources import shipped_path
+from bot.core.text import plural
 from bot.lessons.model import ImportSummary
 from bot.lessons.validation import CourseFolder, load_folder
 
@@ -16,7 +19,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sub = lessons.add_subparsers(dest="lessons_command", metavar="ACTION", required=True)
 
     validate = sub.add_parser("validate", help="check a folder of lesson files; every problem with file and line")
-    validate.add_argument("directory", nargs="?", type=Path, help="folder to check (default: LESSONS_DIR)")
+    validate.add_argument(
+        "directory",
+        nargs="?",
+        type=Path,
+        help="folder to check (default: LESSONS_DIR, else the shipped starter course)",
+    )
     validate.set_defaults(handler=cmd_validate)
 
     load = sub.add_parser("import", help="load a folder of lesson files into the database (checked first)")
@@ -29,21 +37,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     load.set_defaults(handler=cmd_import)
 
 
-def _report(folder: CourseFolder, directory: Path) -> bool:
+def _report(folder: CourseFolder, directory: Path | Traversable) -> bool:
     """Print the problems (or a one-line summary); True when the folder is fine."""
     for problem in folder.problems:
         print(problem)
     if folder.problems:
         count = len(folder.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} in {directory}.")
+        print(f"{plural(count, 'problem')} in {directory}.")
         return False
     modules = len({lesson.module for lesson in folder.lessons})
-    print(f"{directory}: {len(folder.lessons)} lessons in {modules} modules, no problems.")
+    print(f"{directory}: {plural(len(folder.lessons), 'lesson')} in {plural(modules, 'module')}, no problems.")
     return True
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    directory: Path = args.directory or settings.lessons_dir
+    directory: Path | Traversable = args.directory or settings.lessons_dir or shipped_path("lessons")
     return 0 if _report(load_folder(directory), directory) else 1
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from bot.lessons.model import Lesson
-from bot.lessons.rules import lesson_problems
+from bot.lessons.rules import lesson_problems, normalize_body
 
 FIELDS = ("slug", "title", "module", "order", "tags", "aliases", "summary", "related", "source")
 REQUIRED = ("slug", "title", "module", "order", "source")
@@ -43,12 +43,6 @@ class ParsedFile:
 
     def line_of(self, name: str) -> int:
         return self.body_line if name == "body" else self.lines.get(name, 1)
-
-
-def normalize_body(body: str) -> str:
-    """Line endings to \\n, trailing spaces and blank lines at either end dropped."""
-    lines = [line.rstrip() for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    return "\n".join(lines).strip("\n")
 
 
 def parse_lesson_bytes(data: bytes, path: str) -> ParsedFile:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.cards import Card
+from bot.core.text import plural
+
 
 @dataclass(frozen=True)
 class Lesson:
@@ -96,7 +99,96 @@ class ImportSummary:
         parts = [f"{len(self.added)} added", f"{len(self.updated)} updated", f"{len(self.unchanged)} unchanged"]
         if self.removed:
             parts.append(f"{len(self.removed)} removed")
-        text = f"{self.total} lessons from the files ({', '.join(parts)})"
+        text = f"{plural(self.total, 'lesson')} from the files ({', '.join(parts)})"
         if self.kept:
-            text += f"; {len(self.kept)} lessons that are not in the files were kept"
+            verb = "is" if len(self.kept) == 1 else "are"
+            was = "was" if len(self.kept) == 1 else "were"
+            text += f"; {plural(len(self.kept), 'lesson')} that {verb} not in the files {was} kept"
         return text
+
+
+# -- what the service hands the adapters --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LessonView:
+    """One page of a lesson as a card, with what its buttons need: paging, place in the course, done."""
+
+    card: Card
+    slug: str
+    page: int
+    pages: int
+    position: int | None
+    total: int | None
+    done: bool
+
+
+@dataclass(frozen=True)
+class OutlineView:
+    """One page of the outline; `module_index` is the module's place in the course from 1 (0: all)."""
+
+    card: Card
+    module_index: int
+    page: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    card: Card
+    next_lesson: LessonRef | None
+
+
+@dataclass(frozen=True)
+class DoneState:
+    """A learner's done mark on one lesson after they pressed the toggle, and what to say about it."""
+
+    slug: str
+    done: bool
+    text: str
+    next_lesson: LessonRef | None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Ranked hits as a card, or (when nothing matched) a sentence and the lessons it may have meant."""
+
+    card: Card | None
+    hits: tuple[SearchHit, ...] = ()
+    text: str = ""
+    guesses: tuple[LessonRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class SavedLesson:
+    """A lesson saved from the form (`problems` empty), or the problems that kept it from being saved."""
+
+    lesson: Lesson | None
+    verb: str = ""  # "added" or "edited"
+    problems: tuple[str, ...] = ()
+    named: str = ""  # the lesson as replies and logs name it: **Title** (`slug`)
+
+    @property
+    def log(self) -> str:
+        return f"{self.verb} lesson {self.named}."
+
+    @property
+    def reply(self) -> str:
+        return f"Lesson {self.verb}: {self.named}. This is how learners see it:"
+
+
+@dataclass(frozen=True)
+class Reloaded:
+    """What a reload did (`summary`), or the problems that stopped it."""
+
+    summary: ImportSummary | None
+    text: str
+    log: str = ""
+
+
+@dataclass(frozen=True)
+class Export:
+    filename: str
+    data: bytes
+    text: str
+    log: str

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from bot.lessons.frontmatter import ParsedFile, Problem, parse_lesson_bytes
@@ -23,12 +24,19 @@ class CourseFolder:
         return not self.problems
 
 
-def lesson_files(directory: Path) -> list[Path]:
-    """The lesson files of a folder: every *.md except README.md and names starting with '_'."""
+def lesson_files(directory: Path | Traversable) -> list[Traversable]:
+    """The lesson files of a folder (a real folder or a shipped package resource): every *.md except
+    README.md and names starting with '_', by name."""
     return sorted(
-        path
-        for path in directory.glob("*.md")
-        if path.is_file() and path.name.lower() != "readme.md" and not path.name.startswith("_")
+        (
+            path
+            for path in directory.iterdir()
+            if path.name.endswith(".md")
+            and path.is_file()
+            and path.name.lower() != "readme.md"
+            and not path.name.startswith("_")
+        ),
+        key=lambda path: path.name,
     )
 
 
@@ -41,8 +49,8 @@ def course_order(lessons: Iterable[Lesson]) -> list[Lesson]:
     return sorted(items, key=lambda lesson: (first[lesson.module], lesson.module, lesson.order, lesson.slug))
 
 
-def load_folder(directory: Path) -> CourseFolder:
-    """Read and check every lesson file in `directory`."""
+def load_folder(directory: Path | Traversable) -> CourseFolder:
+    """Read and check every lesson file in `directory` (a folder, or the shipped course as a resource)."""
     if not directory.is_dir():
         return CourseFolder((), (Problem(str(directory), 1, "not a folder"),))
     files = lesson_files(directory)

@@ -8,10 +8,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-import discord
 from aiosqlite import Connection
 from rapidfuzz import fuzz, process
 
+from bot.core.clock import Clock, SystemClock
 from bot.lessons.model import (
     ImportSummary,
     Lesson,
@@ -113,15 +113,19 @@ def _names(lesson: Lesson) -> list[str]:
     return [lesson.title, lesson.slug.replace("-", " "), *lesson.aliases]
 
 
-def _now() -> str:
-    return discord.utils.utcnow().isoformat()
-
-
 class LessonStore:
-    """All lesson SQL. Lessons are shared by every server; progress is per server and learner."""
+    """All lesson SQL. Lessons are shared by every server; progress is per server and learner.
 
-    def __init__(self, db: Database) -> None:
+    Implements `bot.lessons.store.LessonStorage`. Times written (`updated_at`, `done_at`) come from `clock`,
+    the service's clock (the machine's when only reading, as other features' look-ups do).
+    """
+
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
         self._db = db
+        self._clock: Clock = clock if clock is not None else SystemClock()
+
+    def _now(self) -> str:
+        return self._clock.now().isoformat()
 
     # -- reading lessons ------------------------------------------------------------------------
 
@@ -344,7 +348,7 @@ class LessonStore:
         unchanged = [slug for slug in incoming if slug in current and current[slug] == incoming[slug]]
         missing = [slug for slug in current if slug not in incoming]
         removed = missing if remove_missing else []
-        now = _now()
+        now = self._now()
         async with self._db.transaction() as conn:
             if removed:
                 await conn.executemany("DELETE FROM lessons WHERE slug = ?", [(slug,) for slug in removed])
@@ -363,7 +367,7 @@ class LessonStore:
             cursor = await conn.execute("SELECT 1 FROM lessons WHERE slug = ?", (lesson.slug,))
             if await cursor.fetchone():
                 raise ValueError(f"a lesson with slug {lesson.slug!r} already exists")
-            await self._write(conn, [lesson], _now())
+            await self._write(conn, [lesson], self._now())
             await _reindex(conn)
 
     async def update(self, lesson: Lesson) -> bool:
@@ -372,7 +376,7 @@ class LessonStore:
             cursor = await conn.execute("SELECT 1 FROM lessons WHERE slug = ?", (lesson.slug,))
             if not await cursor.fetchone():
                 return False
-            await self._write(conn, [lesson], _now())
+            await self._write(conn, [lesson], self._now())
             await _reindex(conn)
         return True
 
@@ -483,7 +487,7 @@ class LessonStore:
 
     async def mark_done(self, guild_id: int, user_id: int, slug: str, when: datetime | None = None) -> bool:
         """Record that the learner finished the lesson; False if it was already marked (or is unknown)."""
-        stamp = (when or discord.utils.utcnow()).isoformat()
+        stamp = (when or self._clock.now()).isoformat()
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 """INSERT OR IGNORE INTO lesson_progress (guild_id, user_id, lesson_id, done_at)
@@ -500,6 +504,21 @@ class LessonStore:
                 (guild_id, user_id, slug),
             )
             return cursor.rowcount > 0
+
+    async def forget_progress(self, guild_id: int | None, user_id: int) -> int:
+        """Erase one learner's done marks in one server (every server when None); how many went."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM lesson_progress WHERE user_id = ? AND (? IS NULL OR guild_id = ?)",
+                (user_id, guild_id, guild_id),
+            )
+            return max(0, cursor.rowcount)
+
+    async def forget_guild(self, guild_id: int) -> int:
+        """Erase every done mark kept for one server; how many went."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute("DELETE FROM lesson_progress WHERE guild_id = ?", (guild_id,))
+            return max(0, cursor.rowcount)
 
     async def is_done(self, guild_id: int, user_id: int, slug: str) -> bool:
         row = await self._db.fetchone(

@@ -137,7 +137,7 @@ async def test_reload_checks_the_files_then_imports_them(
     refused = await course.moderator.slash(course.channel("general"), "lessons reload")
     assert refused.ephemeral
     text = refused.response.content
-    assert text.startswith("Nothing was changed: the lesson files have 3 problem(s).")
+    assert text.startswith("Nothing was changed: the lesson files have 3 problems.")
     assert "broken.md:2: 'module' is missing" in text
     assert (await LessonStore(simcord_bot.db).get("seo")).title == "Search engine optimisation (SEO)"  # type: ignore[union-attr]
 
@@ -152,7 +152,7 @@ async def test_reload_keeps_lessons_added_in_discord_unless_asked(course: Course
     shown = await course.moderator.slash(course.channel("general"), "lessons add")
     await course.moderator.submit_modal(shown, NEW_LESSON)
     kept = await course.moderator.slash(course.channel("general"), "lessons reload")
-    assert "1 lessons that are not in the files were kept" in kept.response.content
+    assert "1 lesson that is not in the files was kept" in kept.response.content
     assert await LessonStore(simcord_bot.db).get("email-marketing-basics") is not None
     dropped = await course.moderator.slash(course.channel("general"), "lessons reload", remove_missing=True)
     assert "1 removed" in dropped.response.content

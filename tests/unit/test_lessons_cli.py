@@ -78,7 +78,7 @@ def test_import_loads_then_updates_and_refuses_a_bad_folder(capsys: pytest.Captu
         "---\nslug: seo\ntitle: SEO, our way\nmodule: Unit 1\norder: 1\nsource: Our team\n---\nBody.\n"
     )
     code, out = run(capsys, "lessons", "import", str(own))
-    assert "1 lessons from the files (0 added, 1 updated, 0 unchanged); 18 lessons that are not" in out
+    assert "1 lesson from the files (0 added, 1 updated, 0 unchanged); 18 lessons that are not" in out
     assert lesson_count(tmp_path / "bot.db") == 19
     code, out = run(capsys, "lessons", "import", str(own), "--replace")
     assert "18 removed" in out

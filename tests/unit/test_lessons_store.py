@@ -56,7 +56,7 @@ async def test_import_reports_changes_and_keeps_progress(store: LessonStore) -> 
         ("c",),
     )
     assert second.describe() == (
-        "3 lessons from the files (1 added, 1 updated, 1 unchanged); 1 lessons that are not in the files were kept"
+        "3 lessons from the files (1 added, 1 updated, 1 unchanged); 1 lesson that is not in the files was kept"
     )
     assert await store.is_done(GUILD, LEE, "b")  # an updated lesson keeps its progress
     third = await store.import_lessons([make("a", 1), make("b", 2, title="Bee")], remove_missing=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.core.clock import ManualClock
 from bot.lessons.cooldown import Cooldown
 from bot.lessons.model import LessonRef, OutlineEntry
 from bot.lessons.outline import outline_page, progress_bar
@@ -67,14 +68,25 @@ def test_outline_page_groups_by_module_and_ticks() -> None:
 
 
 def test_cooldown_per_key_on_a_given_clock() -> None:
-    now = [datetime(2026, 1, 1, tzinfo=UTC)]
-    cooldown = Cooldown(timedelta(seconds=60), clock=lambda: now[0])
+    clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
+    cooldown = Cooldown(timedelta(seconds=60), clock)
     assert cooldown.try_use(("chan", 1)) is None
-    assert cooldown.try_use(("chan", 1)) == now[0] + timedelta(seconds=60)
+    assert cooldown.try_use(("chan", 1)) == clock.now() + timedelta(seconds=60)
     assert cooldown.try_use(("chan", 2)) is None  # someone else
-    now[0] += timedelta(seconds=59)
+    clock.advance(59)
     assert cooldown.retry_at(("chan", 1)) is not None
-    now[0] += timedelta(seconds=1)
+    clock.advance(1)
     assert cooldown.try_use(("chan", 1)) is None
     cooldown.reset(("chan", 1))
     assert cooldown.try_use(("chan", 1)) is None
+
+
+def test_cooldown_forgets_a_server_or_a_member() -> None:
+    cooldown = Cooldown(timedelta(seconds=60), ManualClock())
+    for key in ((1, 10, 100), (1, 11, 101), (2, 10, 100)):
+        assert cooldown.try_use(key) is None
+    assert cooldown.forget(lambda key: key[-1] == 100) == 2
+    assert cooldown.try_use((1, 10, 100)) is None
+    assert cooldown.try_use((1, 11, 101)) is not None
+    assert cooldown.forget(lambda key: key[0] == 1) == 2
+    assert cooldown.try_use((1, 11, 101)) is None

@@ -72,3 +72,5 @@ CREATE TABLE lesson_progress (
     PRIMARY KEY (guild_id, user_id, lesson_id)
 ) WITHOUT ROWID;
 CREATE INDEX lesson_progress_lesson ON lesson_progress (lesson_id);
+-- Forgetting one member in every server (a privacy request) reads by user.
+CREATE INDEX lesson_progress_user ON lesson_progress (user_id);
