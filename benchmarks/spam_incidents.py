@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.spam.records import Copy, DecisionAction, NewIncident
+from bot.spam.model import Copy, DecisionAction, NewIncident
 from bot.spam.stats import render_chart
 from bot.storage.database import open_database
 from bot.storage.spam import SpamStore

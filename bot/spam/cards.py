@@ -1,4 +1,4 @@
-"""What the spam filter shows moderators, as plain cards the cog turns into embeds.
+"""What the spam filter shows moderators, as plain cards (bot.core.cards) the adapter renders.
 
 The incident post (defanged content without pings, author ages, every copy, score, reasons, decisions)
 and the replies of `/spam check`, `/spam settings`, `/spam lists` and `/spam stats`. Pure: no Discord.
@@ -8,24 +8,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.cards import Card, Field, Tone
+from bot.core.limits import EMBED_FIELD_VALUE, MESSAGE_CONTENT
+from bot.core.text import escape_markdown, jump_url, plural, truncate
 from bot.spam.config import SpamConfig
 from bot.spam.engine import Verdict
-from bot.spam.records import Decision, DecisionAction, DomainLists, Incident, IncidentStatus, SpamSettings, SpamStats
+from bot.spam.model import Decision, DecisionAction, DomainLists, Incident, IncidentStatus, SpamSettings, SpamStats
 
 CONTENT_LIMIT = 1000  # characters of the message shown in the card
+CONTENT_LINES = 15  # lines of the message shown in the card (its line breaks kept)
 COPIES_SHOWN = 10
 DECISIONS_SHOWN = 8  # the newest ones
-FIELD_LIMIT = 1024
+FIELD_LIMIT = EMBED_FIELD_VALUE
 DOMAINS_LIMIT = 300  # characters: the whole card must stay under Discord's 6,000 per embed
+REASONS_IN_DM = 6
+LINK_SHOWN = 80  # characters of a link in /spam check
+MASK_SHOWN = 40
 
-# Colours (Discord palette): open = orange, deleted or worse = red, dismissed = green.
-OPEN_COLOUR = 0xFAA61A
-INFO_COLOUR = 0x5865F2
-SPAM_COLOUR = 0xED4245
-DISMISSED_COLOUR = 0x57F287
+# Tones: open = warning, deleted or worse = danger, dismissed = success.
+OPEN_COLOUR = Tone.WARNING
+INFO_COLOUR = Tone.INFO
+SPAM_COLOUR = Tone.DANGER
+DISMISSED_COLOUR = Tone.SUCCESS
+CardField = Field
 
 _SCHEME = re.compile(r"(h)(?:tt|xx)(ps?)(:|\[:\])", re.IGNORECASE)
 _DOTTED = re.compile(r"(?<![\w.-])((?:[\w-]+\.)+[a-z\w-]{2,})(?=$|[^\w-])", re.IGNORECASE)
@@ -34,10 +41,6 @@ _MASS_PING = re.compile(r"@(everyone|here)", re.IGNORECASE)
 _FENCE = "```"
 
 Resolver = Callable[[str, int], str | None]
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def defang(text: str) -> str:
@@ -59,11 +62,21 @@ def without_pings(text: str, resolve: Resolver | None = None) -> str:
     return _MASS_PING.sub(lambda m: "@\u200b" + m.group(1), text)
 
 
-def quoted_content(content: str, resolve: Resolver | None = None, limit: int = CONTENT_LIMIT) -> str:
-    """The message as a code block: links defanged, no pings, shortened to `limit` characters."""
+def code(text: str) -> str:
+    """A domain or link shown inline: defanged, in backticks."""
+    return f"`{defang(text).replace('`', '')}`"
+
+
+def quoted_content(
+    content: str, resolve: Resolver | None = None, limit: int = CONTENT_LIMIT, lines: int = CONTENT_LINES
+) -> str:
+    """The message as a code block keeping its line breaks: links defanged, no pings, at most `lines` lines
+    and `limit` characters."""
     text = defang(without_pings(content, resolve)).replace(_FENCE, "`\u200b``").strip()
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
+    kept = [line.rstrip() for line in text.splitlines()]
+    if len(kept) > lines:
+        kept = [*kept[: lines - 1], f"… {plural(len(kept) - lines + 1, 'more line')}"]
+    text = truncate("\n".join(kept), limit)
     return f"{_FENCE}\n{text or '(no text)'}\n{_FENCE}"
 
 
@@ -76,10 +89,6 @@ def describe_age(days: float | None) -> str:
         if minutes >= size:
             return plural(int(minutes // size), unit)
     return "less than a minute"
-
-
-def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
-    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
 
 
 def timestamp(moment: datetime, style: str = "R") -> str:
@@ -119,25 +128,6 @@ _STATUS = {
 }
 
 
-@dataclass(frozen=True)
-class CardField:
-    name: str
-    value: str
-    inline: bool = False
-
-
-@dataclass(frozen=True)
-class Card:
-    """Everything an embed shows: title, description, colour, fields, footer and an attached image."""
-
-    title: str
-    description: str
-    colour: int
-    fields: tuple[CardField, ...]
-    footer: str = ""
-    image: str | None = None  # file name of an attachment shown as the embed's image
-
-
 def _clip(lines: list[str], limit: int = FIELD_LIMIT) -> str:
     out: list[str] = []
     used = 0
@@ -170,7 +160,7 @@ def incident_card(
     first = incident.copies[0] if incident.copies else None
     description = quoted_content(first.content if first else "", resolve)
     author = (
-        f"{incident.author_name} (<@{incident.author_id}>)\n"
+        f"{escape_markdown(incident.author_name) or 'a member whose data was erased'} (<@{incident.author_id}>)\n"
         f"Account: {describe_age(incident.account_age_days)} old · "
         f"joined {describe_age(incident.member_age_days)} ago"
     )
@@ -200,7 +190,7 @@ def incident_card(
         lines = [describe_decision(d) for d in incident.decisions[-DECISIONS_SHOWN:]]
         fields.append(CardField("Decisions", _clip([f"… {earlier} earlier", *lines] if earlier > 0 else lines)))
     footer = f"Status: {_STATUS[incident.status]}"
-    return Card(title, description, colour, tuple(fields), footer)
+    return Card(title, description, tuple(fields), footer, tone=colour)
 
 
 DECISION_LABELS = {
@@ -222,7 +212,7 @@ def summary_lines(stats: SpamStats) -> list[str]:
     """The figures shown above the chart."""
     return [
         f"Incidents: **{stats.incidents}** ({stats.flagged} flagged, {stats.auto_deleted} deleted automatically), "
-        f"{stats.copies} message(s) in all",
+        f"{plural(stats.copies, 'message')} in all",
         f"Waiting for review: **{stats.open}**; reviewed: {stats.reviewed}",
         f"Dismissed as not spam: **{percent(stats.dismissed_share)}** of reviewed incidents",
     ]
@@ -236,22 +226,22 @@ def domain_lines(stats: SpamStats) -> list[str]:
     return [f"`{defang(domain)}`: {count}" for domain, count in stats.top_domains]
 
 
-_OUTCOME = {"none": "not flagged", "flag": "flagged for review", "delete": "deleted at once"}
+_OUTCOME = {"none": "Not flagged", "flag": "Would be flagged for review", "delete": "Would be deleted at once"}
 
 
 def check_card(verdict: Verdict, config: SpamConfig, *, newcomer: bool = False) -> Card:
     """`/spam check`: what the filter would do with a text, why, and the links it found."""
     auto = "" if config.delete_enabled else ", auto-delete off"
     links = [
-        f"`{defang(link.url)[:80]}` → `{defang(link.registered_domain)}`"
-        + (f" (shown as “{link.masked_text[:40].replace('`', '')}”)" if link.masked_text else "")
+        f"`{truncate(defang(link.url), LINK_SHOWN)}` → `{defang(link.registered_domain)}`"
+        + (f" (shown as “{truncate(link.masked_text, MASK_SHOWN).replace('`', '')}”)" if link.masked_text else "")
         for link in verdict.links
     ]
     return Card(
-        title=f"Would be {_OUTCOME[verdict.action]}",
+        title=_OUTCOME[verdict.action],
         description=f"Score **{verdict.score:.1f}** (flag at {config.flag_threshold:g}, "
         f"delete at {config.delete_threshold:g}{auto})",
-        colour=DISMISSED_COLOUR if verdict.action == "none" else OPEN_COLOUR,
+        tone=DISMISSED_COLOUR if verdict.action == "none" else OPEN_COLOUR,
         fields=(
             CardField(
                 "Why", _clip([f"• {r}" for r in verdict.reason_texts]) if verdict.reasons else "No spam signals."
@@ -277,7 +267,7 @@ def settings_card(stored: SpamSettings, config: SpamConfig, shipped_names: tuple
     return Card(
         title="Spam filter settings",
         description="Change them with the options of `/spam settings`.",
-        colour=INFO_COLOUR,
+        tone=INFO_COLOUR,
         fields=(
             CardField("Flag at", f"{config.flag_threshold:g}{mark(stored.flag_threshold)}", inline=True),
             CardField("Delete at", f"{config.delete_threshold:g}{mark(stored.delete_threshold)}", inline=True),
@@ -290,7 +280,10 @@ def settings_card(stored: SpamSettings, config: SpamConfig, shipped_names: tuple
             ),
             CardField("Exempt roles", ", ".join(f"<@&{r}>" for r in sorted(stored.exempt_role_ids)) or "none"),
             CardField("Exempt channels", ", ".join(f"<#{c}>" for c in sorted(stored.exempt_channel_ids)) or "none"),
-            CardField("Protected names", f"Added here: {own_names}\nShipped: {', '.join(shipped_names)}"[:FIELD_LIMIT]),
+            CardField(
+                "Protected names",
+                truncate(f"Added here: {own_names}\nShipped: {', '.join(shipped_names)}", FIELD_LIMIT),
+            ),
         ),
     )
 
@@ -305,7 +298,7 @@ def lists_card(own: DomainLists, *, shipped_allowed: int, shipped_phishing: int,
         title="Spam filter domain lists",
         description="A domain covers its subdomains. Change the lists with `/spam allow`, `/spam block` and "
         "`/spam unlist`.",
-        colour=INFO_COLOUR,
+        tone=INFO_COLOUR,
         fields=(
             CardField(f"Trusted here ({len(own.allowed)})", column(own.allowed), inline=True),
             CardField(f"Blocked here ({len(own.blocked)})", column(own.blocked), inline=True),
@@ -324,10 +317,31 @@ def stats_card(stats: SpamStats, image: str) -> Card:
     return Card(
         title=f"Spam filter, last {plural(stats.days, 'day')}",
         description="\n".join(summary_lines(stats)),
-        colour=INFO_COLOUR,
+        tone=INFO_COLOUR,
         fields=(
             CardField("Decisions", _clip(decision_lines(stats)) if stats.decisions else "none yet", inline=True),
             CardField("Top domains", _clip(domain_lines(stats)) if stats.top_domains else "none", inline=True),
         ),
         image=image,
     )
+
+
+def ban_question(incident: Incident) -> str:
+    """The ban confirmation; it speaks of messages only when some are still up."""
+    live = len(incident.live_copies)
+    name = escape_markdown(incident.author_name) or "this member"
+    question = f"Ban **{name}** (<@{incident.author_id}>) from the server?"
+    if live:
+        question += f" Their {plural(live, 'message')} in this incident will be deleted too."
+    return question
+
+
+def author_notice(server: str, channel: str | None, reasons: tuple[str, ...]) -> str:
+    """The DM to a member whose post the filter deleted."""
+    where = f"#{channel}" if channel else "a channel"
+    why = "\n".join(f"• {reason}" for reason in reasons[:REASONS_IN_DM])
+    text = (
+        f"Your message in {where} on **{escape_markdown(server)}** was removed by the spam filter because it "
+        f"looked like spam:\n{why}\nIf this was a mistake, please tell a moderator; they can see what you posted."
+    )
+    return truncate(text, MESSAGE_CONTENT)

@@ -9,7 +9,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from bot.spam.records import SpamStats
+from bot.core.text import plural
+from bot.spam.model import SpamStats
 
 BACKGROUND = "#313338"  # Discord dark theme
 TEXT = "#F2F3F5"
@@ -40,7 +41,7 @@ def render_chart(stats: SpamStats, today: date) -> bytes:
     step = max(1, len(days) // 10)
     axes.set_xticks(list(positions)[::step], [d.strftime("%d %b") for d in days][::step])
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_title(f"Spam incidents per day, last {stats.days} day(s)", color=TEXT)
+    axes.set_title(f"Spam incidents per day, last {plural(stats.days, 'day')}", color=TEXT)
     axes.tick_params(colors=TEXT)
     axes.grid(axis="y", color=GRID, linewidth=0.6)
     axes.set_axisbelow(True)

@@ -9,7 +9,7 @@ from dataclasses import fields, replace
 from datetime import date, datetime
 from typing import Any
 
-from bot.spam.records import (
+from bot.spam.model import (
     SCALAR_SETTINGS,
     Copy,
     DayCount,
@@ -362,19 +362,79 @@ class SpamStore:
             )
 
     async def decide(
-        self, incident_id: int, moderator_id: int | None, action: DecisionAction, now: datetime, detail: str = ""
-    ) -> Incident:
-        """Store a decision; a settling one (dismiss, delete, timeout, ban) also sets the status."""
+        self,
+        incident_id: int,
+        moderator_id: int | None,
+        action: DecisionAction,
+        now: datetime,
+        detail: str = "",
+        *,
+        expected: frozenset[IncidentStatus] | None = None,
+    ) -> Incident | None:
+        """Store a decision; a settling one (dismiss, delete, timeout, ban) also sets the status, in one
+        conditional UPDATE on the `expected` statuses: when the incident is no longer in one of them (another
+        moderator was first), nothing is stored and None is returned."""
         incident = await self._require(incident_id)
         status = action.settles
         async with self._db.transaction() as conn:
-            await self._insert_decision(conn, incident_id, incident.guild_id, moderator_id, action, detail, now)
             if status is not None:
-                await conn.execute(
-                    "UPDATE spam_incidents SET status = ?, updated_at = ? WHERE id = ?",
-                    (status.value, now.isoformat(), incident_id),
+                allowed = (
+                    sorted(s.value for s in expected) if expected is not None else [s.value for s in IncidentStatus]
                 )
+                won = await conn.execute_fetchall(
+                    "UPDATE spam_incidents SET status = ?, updated_at = ? "
+                    f"WHERE id = ? AND status IN ({', '.join('?' for _ in allowed)}) RETURNING id",
+                    (status.value, now.isoformat(), incident_id, *allowed),
+                )
+                if not list(won):
+                    return None
+            await self._insert_decision(conn, incident_id, incident.guild_id, moderator_id, action, detail, now)
         return await self._require(incident_id)
+
+    # -- forgetting ----------------------------------------------------------------------------
+
+    async def forget_member(self, guild_id: int | None, user_id: int) -> tuple[int, list[tuple[int, int]]]:
+        """Erase the text kept of this member's messages in their decided incidents (the decisions and counts
+        stay); returns the rows changed and the #mod-queue posts (channel, message) that showed the text."""
+        where = "author_id = ? AND status != ?" + (" AND guild_id = ?" if guild_id is not None else "")
+        params: tuple[Any, ...] = (user_id, _OPEN, *((guild_id,) if guild_id is not None else ()))
+        async with self._db.transaction() as conn:
+            posts = await conn.execute_fetchall(
+                f"SELECT queue_channel_id, queue_message_id FROM spam_incidents WHERE {where} "
+                "AND queue_message_id IS NOT NULL",
+                params,
+            )
+            copies = await conn.execute_fetchall(
+                "UPDATE spam_copies SET content = '' WHERE content != '' AND incident_id IN "
+                f"(SELECT id FROM spam_incidents WHERE {where}) RETURNING id",
+                params,
+            )
+            named = await conn.execute_fetchall(
+                f"UPDATE spam_incidents SET author_name = '' WHERE {where} AND author_name != '' RETURNING id",
+                params,
+            )
+        return len(list(copies)) + len(list(named)), [(int(r[0]), int(r[1])) for r in posts]
+
+    async def forget_guild(self, guild_id: int) -> int:
+        """Erase every incident (with copies, domains, decisions), the settings and the lists of a server."""
+        total = 0
+        async with self._db.transaction() as conn:
+            for table in ("spam_incidents", "spam_settings", "spam_domains"):
+                rows = await conn.execute_fetchall(f"DELETE FROM {table} WHERE guild_id = ? RETURNING 1", (guild_id,))
+                total += len(list(rows))
+        self._settings.pop(guild_id, None)
+        self._lists.pop(guild_id, None)
+        return total
+
+    async def purge_copies_before(self, cutoff: datetime) -> int:
+        """Erase the text of copies in incidents decided (no longer open) and last changed before `cutoff`."""
+        async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "UPDATE spam_copies SET content = '' WHERE content != '' AND incident_id IN "
+                "(SELECT id FROM spam_incidents WHERE status != ? AND updated_at < ?) RETURNING id",
+                (_OPEN, cutoff.isoformat()),
+            )
+        return len(list(rows))
 
     # -- stats ---------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from simcord.builders import ChannelHandle
 from bot.app import CourseBot
 from bot.demo.world import CourseWorld
 from bot.spam import ages as spam_ages
-from bot.spam.records import Incident
+from bot.spam.model import Incident
 from bot.storage.spam import SpamStore
 
 ESTABLISHED = (400.0, 200.0)

@@ -8,8 +8,9 @@ from datetime import datetime
 import discord
 
 from bot.app import CourseBot
+from bot.core.cards import Tone
 from bot.permissions import Role
-from bot.spam.records import DecisionAction, DomainLists, IncidentStatus
+from bot.spam.model import DecisionAction, DomainLists, IncidentStatus
 from tests.sim import spam_world
 from tests.sim.spam_world import (
     AIRDROP_POST,
@@ -47,7 +48,7 @@ async def test_dismiss_marks_it_not_spam_shows_who_and_logs_it(spam: SpamWorld) 
     assert not result.ephemeral
     post = spam.only_post()
     assert post.embeds[0].footer.text == "Status: dismissed as not spam"
-    assert post.embeds[0].colour == discord.Colour(0x57F287)
+    assert post.embeds[0].colour == discord.Colour(Tone.SUCCESS.value)
     assert f"<@{moderator.id}> dismissed it as not spam" in fields(post)["Decisions"]
     assert button(post, "Dismiss (not spam)").disabled
     assert posted.id in message_ids(spam.course.channel("general"))
@@ -55,7 +56,9 @@ async def test_dismiss_marks_it_not_spam_shows_who_and_logs_it(spam: SpamWorld) 
     assert incident.status is IncidentStatus.DISMISSED
     assert [(d.moderator_id, d.action) for d in incident.decisions] == [(moderator.id, DecisionAction.DISMISS)]
     assert any(
-        "Spam incident #1" in line and "Mo Moderator dismissed it as not spam" in line for line in spam.mod_log()
+        line.startswith(f"Spam incident #1 (Totally Real (`{spam.spammer.id}`)): ")
+        and f"Mo Moderator (`{moderator.id}`) dismissed it as not spam" in line
+        for line in spam.mod_log()
     )
 
 

@@ -6,7 +6,7 @@ import discord
 from simcord.results import InteractionResult, ResponseMessage
 
 from bot.permissions import Role
-from bot.spam.records import DomainLists, SpamSettings
+from bot.spam.model import DomainLists, SpamSettings
 from tests.sim import spam_world
 from tests.sim.spam_world import (
     AIRDROP_POST,
@@ -60,7 +60,7 @@ async def test_check_is_a_private_dry_run_with_reasons(spam: SpamWorld) -> None:
     assert (embed(newcomer).footer.text or "").startswith("Checked as the first post of a member who joined")
 
     clean = await moderator.slash(spam.course.channel("mod-log"), "spam check", text="See you at the live session!")
-    assert embed(clean).title == "Would be not flagged"
+    assert embed(clean).title == "Not flagged"
     assert embed_fields(clean) == {"Why": "No spam signals.", "Links found": "None."}
 
 
@@ -169,7 +169,7 @@ async def test_stats_with_decisions_top_domains_and_a_chart(spam: SpamWorld) -> 
     assert result.ephemeral and message is not None and message.ephemeral
     shown = message.embeds[0]
     assert shown.title == "Spam filter, last 7 days"
-    assert "Incidents: **3** (3 flagged, 0 deleted automatically), 3 message(s) in all" in (shown.description or "")
+    assert "Incidents: **3** (3 flagged, 0 deleted automatically), 3 messages in all" in (shown.description or "")
     assert "Dismissed as not spam: **50%** of reviewed incidents" in (shown.description or "")
     info = embed_fields(result)
     assert info["Decisions"] == "deleted: 1\ndismissed as not spam: 1"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from simcord.enums import MessageType
 
 from bot.app import CourseBot
-from bot.spam.records import DecisionAction, IncidentStatus
+from bot.spam.model import DecisionAction, IncidentStatus
 from tests.sim import spam_world
 from tests.sim.spam_world import (
     AIRDROP_POST,

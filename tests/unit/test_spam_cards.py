@@ -27,7 +27,7 @@ from bot.spam.cards import (
 )
 from bot.spam.config import SpamConfig
 from bot.spam.engine import SpamEngine
-from bot.spam.records import (
+from bot.spam.model import (
     Copy,
     DayCount,
     Decision,
@@ -120,7 +120,7 @@ def incident(**changes: object) -> Incident:
 def test_incident_card_shows_author_copies_score_reasons() -> None:
     card = incident_card(incident(), flag_threshold=1, delete_threshold=3)
     assert card.title == "Spam incident #3: flagged for review"
-    assert card.colour == OPEN_COLOUR
+    assert card.tone == OPEN_COLOUR
     assert "hxxps://dlscord-gift[.]ru/n" in card.description and "@everyone" not in card.description
     fields = {f.name: f.value for f in card.fields}
     assert "Spammy (<@42>)" in fields["Author"] and "Account: 12 hours old" in fields["Author"]
@@ -147,7 +147,7 @@ def test_incident_card_after_decisions() -> None:
     )
     card = incident_card(decided, flag_threshold=1, delete_threshold=3)
     assert card.title == "Spam incident #3: deleted automatically"
-    assert card.colour == DISMISSED_COLOUR
+    assert card.tone == DISMISSED_COLOUR
     lines = {f.name: f.value for f in card.fields}["Decisions"].splitlines()
     stamp = f"<t:{int(NOW.timestamp())}:R>"
     assert lines == [
@@ -157,7 +157,7 @@ def test_incident_card_after_decisions() -> None:
     ]
     assert card.footer == "Status: dismissed as not spam"
     banned = incident_card(incident(status=IncidentStatus.BANNED), flag_threshold=1, delete_threshold=3)
-    assert banned.colour == SPAM_COLOUR and banned.footer == "Status: author banned"
+    assert banned.tone == SPAM_COLOUR and banned.footer == "Status: author banned"
 
 
 def test_incident_card_lists_many_copies_within_field_limits() -> None:
@@ -187,7 +187,7 @@ def stats() -> SpamStats:
 def test_stats_lines() -> None:
     figures = stats()
     lines = summary_lines(figures)
-    assert lines[0] == "Incidents: **4** (3 flagged, 1 deleted automatically), 6 message(s) in all"
+    assert lines[0] == "Incidents: **4** (3 flagged, 1 deleted automatically), 6 messages in all"
     assert "**33%**" in lines[2]
     assert decision_lines(figures) == ["dismissed as not spam: 1", "banned: 2"]
     assert domain_lines(figures) == ["`dlscord-gift[.]ru`: 3"]
@@ -212,7 +212,7 @@ def test_check_card_explains_a_verdict() -> None:
     assert why.value.startswith("• ") and "masked link" in why.value
     assert links.value == "`hxxps://dlscord-nitro[.]gift/x` → `dlscord-nitro[.]gift` (shown as “discord.com/gift”)"
     clean = check_card(SpamEngine(config).assess("thanks, see you Friday"), config)
-    assert clean.title == "Would be not flagged" and [f.value for f in clean.fields] == ["No spam signals.", "None."]
+    assert clean.title == "Not flagged" and [f.value for f in clean.fields] == ["No spam signals.", "None."]
 
 
 def test_settings_card_marks_defaults() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest_asyncio
 
 from bot.spam.config import SpamConfig
-from bot.spam.records import (
+from bot.spam.model import (
     Copy,
     DecisionAction,
     DomainLists,
@@ -17,8 +17,8 @@ from bot.spam.records import (
     ListName,
     NewIncident,
     SpamSettings,
-    engine_config,
 )
+from bot.spam.rules import engine_config
 from bot.storage.database import Database, open_database
 from bot.storage.spam import SpamStore
 
