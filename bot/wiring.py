@@ -11,18 +11,30 @@ from dataclasses import dataclass, field, fields
 from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.lifecycle import DataOwner
+from bot.lessons.service import LessonService
+from bot.polls.anonymous import AnonymousPollService
+from bot.polls.service import PollService
 from bot.privacy.service import PrivacyService
 from bot.spam.service import SpamService
+from bot.storage.anonymous_polls import SqliteAnonymousPollStore
 from bot.storage.database import Database
 from bot.storage.guilds import GuildSettingsStore
+from bot.storage.lessons import LessonStore
+from bot.storage.polls import PollStore
 from bot.storage.privacy import SqlitePrivacyStore
 from bot.storage.spam import SpamStore
+from bot.storage.stories import StoryStore
+from bot.stories.service import StoryService
 
 
 @dataclass
 class Services:
     """The use cases of every feature, built once per database."""
 
+    lessons: LessonService
+    polls: PollService
+    anonymous_polls: AnonymousPollService
+    stories: StoryService
     spam: SpamService
     # Built after the features (below), from them: not constructor arguments.
     guild_settings: GuildSettingsStore = field(init=False)
@@ -37,6 +49,10 @@ class Services:
 def build_services(db: Database, clock: Clock, settings: Settings) -> Services:
     """Every service on one database and clock."""
     services = Services(
+        lessons=LessonService(LessonStore(db, clock), clock, lessons_dir=settings.lessons_dir),
+        polls=PollService(PollStore(db), clock),
+        anonymous_polls=AnonymousPollService(SqliteAnonymousPollStore(db), clock),
+        stories=StoryService(StoryStore(db), clock, screener=None, catalog=None),
         spam=SpamService(SpamStore(db), clock, retention_days=settings.spam_copy_retention_days),
     )
     _add_shared(services, db, clock, settings)
