@@ -5,23 +5,22 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.core.lifecycle import PostRef
 from bot.storage.database import Database
-from bot.stories.model import NewStory, Screening, Story, StoryStatus, StoryText
+from bot.stories.model import Decision, NewStory, Screening, Story, StoryStatus, StoryText
 
 _PUBLISHED = StoryStatus.PUBLISHED.value
 _PENDING = StoryStatus.PENDING.value
-
-
-@dataclass(frozen=True)
-class Decision:
-    """The result of trying to decide a story: `done` is False when someone else got there first."""
-
-    done: bool
-    story: Story
+_WITHDRAWN = StoryStatus.WITHDRAWN.value
+# What erasing a story's words leaves: the row (for numbering), no text, no author, no posts.
+_ERASED = (
+    "title = '', tried = '', worked = '', did_not_work = '', author_id = 0, author_name = '', "
+    "decline_reason = NULL, spam_reasons = '[]', queue_channel_id = NULL, queue_message_id = NULL, "
+    "post_channel_id = NULL, post_message_id = NULL, thread_id = NULL"
+)
 
 
 def _time(value: str | None) -> datetime | None:
@@ -70,8 +69,20 @@ def _published_filter(guild_id: int, lesson_slug: str | None, author_id: int | N
     return " AND ".join(where), params
 
 
+def _posts(rows: list[sqlite3.Row]) -> tuple[PostRef, ...]:
+    """The bot's posts of erased stories: the published post (with its thread) and the review post."""
+    posts: list[PostRef] = []
+    for row in rows:
+        if row["post_channel_id"] is not None and row["post_message_id"] is not None:
+            posts.append(PostRef(row["post_channel_id"], row["post_message_id"], row["thread_id"]))
+        if row["queue_channel_id"] is not None and row["queue_message_id"] is not None:
+            posts.append(PostRef(row["queue_channel_id"], row["queue_message_id"]))
+    return tuple(posts)
+
+
 class StoryStore:
-    """Reads and writes the `stories` table; every write is one transaction."""
+    """Reads and writes the `stories` table (implements bot.stories.store.StoryRecords); every write is one
+    transaction and every state change one conditional UPDATE on the expected status."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -230,34 +241,78 @@ class StoryStore:
             (StoryStatus.DECLINED.value, moderator_id, at.isoformat(), reason),
         )
 
-    async def reopen(self, story_id: int) -> None:
+    async def reopen(self, story_id: int) -> bool:
         """Undo an approval whose post could not be made, so the story can be approved again."""
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE stories SET status = ?, decided_by = NULL, decided_at = NULL "
+            cursor = await conn.execute(
+                "UPDATE stories SET status = ?, decided_by = NULL, decided_at = NULL, edited = 0 "
                 "WHERE id = ? AND status = ? AND post_message_id IS NULL",
                 (_PENDING, story_id, _PUBLISHED),
             )
+            return cursor.rowcount == 1
 
-    async def set_published_post(self, story_id: int, channel_id: int, message_id: int, thread_id: int | None) -> None:
+    async def set_published_post(self, story_id: int, channel_id: int, message_id: int, thread_id: int | None) -> bool:
+        """Remember the public post of a story that is still published; False when it was withdrawn while
+        the post was being made (the caller then takes the post down)."""
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE stories SET post_channel_id = ?, post_message_id = ?, thread_id = ? WHERE id = ?",
-                (channel_id, message_id, thread_id, story_id),
+            cursor = await conn.execute(
+                "UPDATE stories SET post_channel_id = ?, post_message_id = ?, thread_id = ? "
+                "WHERE id = ? AND status = ?",
+                (channel_id, message_id, thread_id, story_id, _PUBLISHED),
             )
+            return cursor.rowcount == 1
 
     # -- withdrawal ----------------------------------------------------------------------------
 
-    async def withdraw(self, story_id: int, at: datetime) -> Story | None:
-        """Withdraw a pending or published story; None when it was neither (anymore).
+    async def withdraw(self, story_id: int, author_id: int, at: datetime) -> Decision:
+        """Withdraw the author's pending or published story; not done when it was neither (anymore).
 
         The learner took it back, so its text is erased; the title stays for their own `/story mine`.
         """
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE stories SET status = ?, withdrawn_at = ?, tried = '', worked = '', did_not_work = '', "
-                "spam_reasons = '[]' WHERE id = ? AND status IN (?, ?)",
-                (StoryStatus.WITHDRAWN.value, at.isoformat(), story_id, _PENDING, _PUBLISHED),
+                "spam_reasons = '[]' WHERE id = ? AND author_id = ? AND status IN (?, ?)",
+                (_WITHDRAWN, at.isoformat(), story_id, author_id, _PENDING, _PUBLISHED),
             )
             done = cursor.rowcount == 1
-        return await self.get(story_id) if done else None
+        story = await self.get(story_id)
+        if story is None:
+            raise LookupError(f"story {story_id} does not exist")
+        return Decision(done, story)
+
+    async def has_unposted_reviews(self) -> bool:
+        """Whether any pending story (in any server) still lacks its #mod-queue post."""
+        row = await self._db.fetchone(
+            "SELECT 1 FROM stories WHERE status = ? AND queue_message_id IS NULL LIMIT 1", (_PENDING,)
+        )
+        return row is not None
+
+    # -- data lifecycle ------------------------------------------------------------------------
+
+    async def forget_author(
+        self, guild_id: int | None, author_id: int, at: datetime
+    ) -> tuple[int, tuple[PostRef, ...]]:
+        """Erase the text and author of every story by one member (in one server or all); returns how many
+        and the bot's posts of them that must go. Open stories become withdrawn."""
+        where, params = "author_id = ?", [author_id]
+        if guild_id is not None:
+            where += " AND guild_id = ?"
+            params.append(guild_id)
+        async with self._db.transaction() as conn:
+            rows = list(await conn.execute_fetchall(f"SELECT * FROM stories WHERE {where}", params))
+            await conn.execute(
+                f"UPDATE stories SET {_ERASED}, "
+                "withdrawn_at = CASE WHEN status IN (?, ?) THEN ? ELSE withdrawn_at END, "
+                "status = CASE WHEN status IN (?, ?) THEN ? ELSE status END "
+                f"WHERE {where}",
+                [_PENDING, _PUBLISHED, at.isoformat(), _PENDING, _PUBLISHED, _WITHDRAWN, *params],
+            )
+        return len(rows), _posts(rows)
+
+    async def forget_guild(self, guild_id: int) -> tuple[int, tuple[PostRef, ...]]:
+        """Delete every story of a server; returns how many and the bot's posts of them."""
+        async with self._db.transaction() as conn:
+            rows = list(await conn.execute_fetchall("SELECT * FROM stories WHERE guild_id = ?", (guild_id,)))
+            await conn.execute("DELETE FROM stories WHERE guild_id = ?", (guild_id,))
+        return len(rows), _posts(rows)

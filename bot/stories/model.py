@@ -1,10 +1,14 @@
-"""The story records the feature works with: a validated draft, a stored story, a review decision."""
+"""The story records the feature works with: a validated draft, a stored story, a review decision, and the
+outcomes the service hands to the adapters."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+from bot.core.cards import Card
+from bot.core.lifecycle import PostRef
 
 ANONYMOUS_CREDIT = "a learner"
 
@@ -100,9 +104,45 @@ class Story:
         return ANONYMOUS_CREDIT if self.anonymous else self.author_name
 
     @property
-    def is_decided(self) -> bool:
-        return self.status is not StoryStatus.PENDING
-
-    @property
     def is_published(self) -> bool:
         return self.status is StoryStatus.PUBLISHED
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The result of one conditional state change: `done` is False when the story was no longer in the
+    expected state (someone else got there first); `story` is the story as it is now."""
+
+    done: bool
+    story: Story
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A story to show: its cards, whether only the caller sees them, and the story whose review buttons
+    go with them (a moderator opening a pending story)."""
+
+    cards: list[Card]
+    ephemeral: bool
+    review_story_id: int | None = None
+
+
+@dataclass(frozen=True)
+class BrowsePage:
+    card: Card
+    index: int
+    count: int
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    story: Story
+    was_published: bool
+    post: PostRef | None  # the public post and thread to take down
+
+
+@dataclass(frozen=True)
+class Export:
+    data: bytes
+    filename: str
+    summary: str

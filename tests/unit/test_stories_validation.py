@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.errors import UserError
-from bot.stories.validation import (
+from bot.core.errors import UserError
+from bot.stories.rules import (
     StoryValidationError,
     clean_line,
     clean_paragraphs,

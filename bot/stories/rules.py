@@ -1,7 +1,9 @@
-"""Cleaning and checking what a learner typed, with one clear sentence per problem.
+"""Pure decisions of the stories feature: cleaning and checking what a learner typed (one clear sentence per
+problem), and who may see or change a story.
 
 Maximums are Discord's own (a modal title input holds 100 characters, a paragraph 4,000); minimums stop
-empty or throw-away stories. Lengths are counted after cleaning, as the reviewer will see the text.
+empty or throw-away stories. Lengths are counted after cleaning, as the reviewer will see the text; the
+title's minimum counts visible characters only (zero-width, RTL marks or soft hyphens do not pad it).
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.errors import UserError
-from bot.stories.model import StoryText
+from bot.core import limits
+from bot.core.errors import UserError
+from bot.core.text import clean_input, visible_length
+from bot.stories.model import Story, StoryStatus, StoryText
 
 TITLE_MAX = 100
-TEXT_MAX = 4000
+TEXT_MAX = limits.TEXT_INPUT_VALUE
 REASON_MAX = 500
 
 
@@ -28,9 +32,10 @@ class FieldRule:
     minimum: int
     maximum: int
     paragraph: bool
+    visible_minimum: bool = False  # count only what a reader sees towards the minimum
 
 
-TITLE = FieldRule("title", "Title", 5, TITLE_MAX, paragraph=False)
+TITLE = FieldRule("title", "Title", 5, TITLE_MAX, paragraph=False, visible_minimum=True)
 TRIED = FieldRule("tried", "What you tried", 20, TEXT_MAX, paragraph=True)
 WORKED = FieldRule("worked", "What worked", 10, TEXT_MAX, paragraph=True)
 DID_NOT_WORK = FieldRule("did_not_work", "What did not work", 10, TEXT_MAX, paragraph=True)
@@ -70,6 +75,15 @@ def clean(rule: FieldRule, raw: str | None) -> str:
     return clean_paragraphs(raw or "") if rule.paragraph else clean_line(raw or "")
 
 
+def readable(rule: FieldRule, raw: str | None) -> str | None:
+    """The problem when the raw text holds a character no device can show (a lone surrogate), else None."""
+    try:
+        clean_input(raw or "", f"“{rule.label}”")
+    except UserError as error:
+        return str(error)
+    return None
+
+
 def check(rule: FieldRule, value: str) -> str | None:
     """The problem with a cleaned value, or None when it is fine."""
     name, size = f"“{rule.label}”", len(value)
@@ -77,6 +91,12 @@ def check(rule: FieldRule, value: str) -> str | None:
         return f"{name} is empty; write at least {rule.minimum} characters."
     if not any(ch.isalnum() for ch in value):
         return f"{name} has no words in it."
+    if rule.visible_minimum:
+        visible = visible_length(value)
+        if visible < rule.minimum:
+            if visible == size:
+                return f"{name} is {size} characters long; it needs at least {rule.minimum}."
+            return f"{name} has {visible} visible characters; it needs at least {rule.minimum}."
     if size < rule.minimum:
         return f"{name} is {size} characters long; it needs at least {rule.minimum}."
     if size > rule.maximum:
@@ -86,6 +106,9 @@ def check(rule: FieldRule, value: str) -> str | None:
 
 def validate_story(fields: Mapping[str, str | None]) -> StoryText:
     """Clean and check the four story fields (keyed by FieldRule.key); raise StoryValidationError."""
+    unreadable = [problem for rule in STORY_FIELDS if (problem := readable(rule, fields.get(rule.key)))]
+    if unreadable:
+        raise StoryValidationError(unreadable)
     values = {rule.key: clean(rule, fields.get(rule.key)) for rule in STORY_FIELDS}
     problems = [problem for rule in STORY_FIELDS if (problem := check(rule, values[rule.key]))]
     if problems:
@@ -100,8 +123,9 @@ def validate_story(fields: Mapping[str, str | None]) -> StoryText:
 
 def validate_reason(raw: str | None) -> str:
     """A moderator's decline reason, cleaned; the learner reads it, so it may not be empty."""
+    problem = readable(REASON, raw)
     value = clean(REASON, raw)
-    problem = check(REASON, value)
+    problem = problem or check(REASON, value)
     if problem:
         raise StoryValidationError([problem], intro="The reason needs another look:")
     return value
@@ -110,3 +134,17 @@ def validate_reason(raw: str | None) -> str:
 def parse_anonymous(choice: str | None) -> bool:
     """The modal's credit choice: "anonymous" hides the name, anything else credits the learner."""
     return (choice or "").strip().lower() == "anonymous"
+
+
+OPEN_STATUSES = (StoryStatus.PENDING, StoryStatus.PUBLISHED)
+
+
+def can_withdraw(story: Story) -> bool:
+    """Authors take back stories that wait for review or are published; decided-against ones stay as they are."""
+    return story.status in OPEN_STATUSES
+
+
+def reply_is_private(story: Story, viewer_id: int) -> bool:
+    """A published story is shown in public, except to its anonymous author: Discord would print
+    "<name> used /story" above "Shared by a learner"."""
+    return story.anonymous and story.author_id == viewer_id

@@ -1,0 +1,17 @@
+"""Learner stories on Discord: the cog (commands.py), the components (buttons.py), the posting (render.py,
+flows.py). The use cases live in bot.stories.service, reached as `bot.services.stories`."""
+
+from __future__ import annotations
+
+from bot.app import CourseBot
+from cogs.stories.buttons import PERSISTENT_BUTTONS
+from cogs.stories.commands import Stories
+
+
+async def setup(bot: CourseBot) -> None:
+    bot.add_dynamic_items(*PERSISTENT_BUTTONS)
+    await bot.add_cog(Stories(bot))
+
+
+async def teardown(bot: CourseBot) -> None:
+    bot.remove_dynamic_items(*PERSISTENT_BUTTONS)
