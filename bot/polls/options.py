@@ -7,13 +7,18 @@ from dataclasses import dataclass
 
 import emoji as emoji_lib
 
-MIN_ANSWERS = 2
-MAX_ANSWERS = 10
-MAX_ANSWER_LENGTH = 55
-MAX_QUESTION_LENGTH = 300
-MIN_DURATION_HOURS = 1
-MAX_DURATION_HOURS = 768  # 32 days
+from bot.core import limits
+from bot.core.text import plural, quote_inline
+
+MIN_ANSWERS = limits.POLL_MIN_ANSWERS
+MAX_ANSWERS = limits.POLL_MAX_ANSWERS
+MAX_ANSWER_LENGTH = limits.POLL_ANSWER
+MAX_QUESTION_LENGTH = limits.POLL_QUESTION
+MIN_DURATION_HOURS = limits.POLL_MIN_HOURS
+MAX_DURATION_HOURS = limits.POLL_MAX_HOURS  # 32 days
 DEFAULT_DURATION_HOURS = 24
+ECHO = 41
+"""An answer echoed in a refusal is cut to this: 40 characters and an ellipsis."""
 
 _SEPARATORS = re.compile(r"[;|]")
 _CUSTOM_EMOJI = re.compile(r"^<(?P<animated>a?):(?P<name>\w{2,32}):(?P<id>\d{15,21})>")
@@ -76,14 +81,14 @@ def answer_problems(answers: list[AnswerSpec]) -> list[str]:
             f"(for example `Yes; No`); I found {found}."
         )
     elif len(answers) > MAX_ANSWERS:
-        problems.append(f"Discord allows at most {MAX_ANSWERS} answers; you gave {len(answers)}.")
+        problems.append(f"Discord allows at most {plural(MAX_ANSWERS, 'answer')}; you gave {len(answers):,}.")
     for number, answer in enumerate(answers, start=1):
         if not answer.text:
             problems.append(f"Answer {number} ({answer.emoji}) has an emoji but no text.")
         elif len(answer.text) > MAX_ANSWER_LENGTH:
             problems.append(
                 f"Answer {number} is {len(answer.text)} characters long; Discord allows "
-                f"{MAX_ANSWER_LENGTH}: “{answer.text[:40]}…”."
+                f"{MAX_ANSWER_LENGTH}: “{quote_inline(answer.text, ECHO)}”."
             )
     seen: dict[str, int] = {}
     for number, answer in enumerate(answers, start=1):
@@ -91,7 +96,8 @@ def answer_problems(answers: list[AnswerSpec]) -> list[str]:
         if not key:
             continue
         if key in seen:
-            problems.append(f"Answers {seen[key]} and {number} are the same (“{answer.text}”); remove one.")
+            same = quote_inline(answer.text, ECHO)
+            problems.append(f"Answers {seen[key]} and {number} are the same (“{same}”); remove one.")
         else:
             seen[key] = number
     return problems
@@ -110,7 +116,7 @@ def duration_problems(hours: int) -> list[str]:
     if not MIN_DURATION_HOURS <= hours <= MAX_DURATION_HOURS:
         return [
             f"The duration must be between {MIN_DURATION_HOURS} and {MAX_DURATION_HOURS} hours "
-            f"(32 days); you gave {hours}."
+            f"(32 days); you gave {hours:,}."
         ]
     return []
 

@@ -1,15 +1,20 @@
-"""Turning a poll's counts into text, chart bars and trend weeks (shared by results, trend and the cog)."""
+"""Turning a poll's counts into text, chart bars and trend weeks (shared by results, trend and the service)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from discord.utils import escape_markdown
-
+from bot.core.text import escape_markdown
 from bot.polls.charts import Bar, TrendWeek, percent
-from bot.polls.models import AnswerRecord, PollRecord
+from bot.polls.model import AnswerRecord, PollRecord
 
 BAR_WIDTH = 12
+
+
+def stamp(moment: datetime, style: str = "f") -> str:
+    """A Discord timestamp (`<t:…:R>`): each reader sees it in their own time zone."""
+    return f"<t:{int(moment.timestamp())}:{style}>"
 
 
 def share_base(poll: PollRecord) -> int:

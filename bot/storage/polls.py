@@ -1,17 +1,20 @@
-"""SQL for polls: posted polls, answers and final counts, votes seen, weekly schedules, their queue and runs."""
+"""SQL for polls: posted polls, answers and final counts, votes seen, weekly schedules, their queue and runs.
+
+Implements bot.polls.store.PollStore. Every state transition is one conditional UPDATE on the state it
+expects, so of two racing actions exactly one wins and the other learns it lost (a False or None).
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from bot.polls.models import AnswerRecord, Claim, PollRecord, QueueItem, ScheduleRecord
+from bot.polls.model import AnswerRecord, Claim, NewPoll, NewSchedule, PollRecord, QueueItem, ScheduleRecord
 from bot.polls.options import AnswerSpec, answers_from_json, answers_to_json
-from bot.polls.schedule import Occurrence
+from bot.polls.rules import Occurrence
 from bot.storage.database import Database
 
 
@@ -30,41 +33,6 @@ def _required_time(value: str) -> datetime:
 
 def _answers_json(answers: Sequence[AnswerSpec]) -> str:
     return json.dumps(answers_to_json(list(answers)), ensure_ascii=False)
-
-
-@dataclass(frozen=True, slots=True)
-class NewPoll:
-    """A poll just posted in Discord, to record."""
-
-    guild_id: int
-    channel_id: int
-    message_id: int
-    question: str
-    answers: tuple[AnswerSpec, ...]
-    multiselect: bool
-    hidden_results: bool
-    duration_hours: int
-    created_by: int
-    created_at: datetime
-    ends_at: datetime
-    schedule_id: int | None = None
-    week: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class NewSchedule:
-    guild_id: int
-    channel_id: int
-    question: str
-    answers: tuple[AnswerSpec, ...]
-    weekday: int
-    time_of_day: time
-    timezone: str
-    duration_hours: int
-    multiselect: bool
-    next_run_at: datetime
-    created_by: int
-    created_at: datetime
 
 
 _SCHEDULE_COLUMNS = """
@@ -142,7 +110,8 @@ class PollStore:
             )
             if poll.schedule_id is not None and poll.week is not None:
                 await conn.execute(
-                    "UPDATE poll_schedule_runs SET status = 'posted', poll_id = ? WHERE schedule_id = ? AND week = ?",
+                    "UPDATE poll_schedule_runs SET status = 'posted', poll_id = ?"
+                    " WHERE schedule_id = ? AND week = ? AND status = 'claimed'",
                     (poll_id, poll.schedule_id, poll.week.isoformat()),
                 )
             return poll_id
@@ -203,10 +172,6 @@ class PollStore:
             found = await self._records("id = ? AND guild_id = ?", (poll_id, guild_id))
         return found[0] if found else None
 
-    async def poll_for_message(self, message_id: int) -> int | None:
-        value = await self._db.fetchval("SELECT id FROM polls WHERE message_id = ?", (message_id,))
-        return int(value) if value is not None else None
-
     async def recent_polls(self, guild_id: int, limit: int = 10) -> list[PollRecord]:
         return await self._records("guild_id = ?", (guild_id, limit), "ORDER BY id DESC LIMIT ?")
 
@@ -250,12 +215,21 @@ class PollStore:
             )
             return True
 
-    async def postpone_end(self, poll_id: int, until: datetime) -> None:
-        """Look again later (Discord has not finalised the counts yet)."""
-        await self._db.execute("UPDATE polls SET ends_at = ? WHERE id = ?", (iso(until), poll_id))
+    async def postpone_end(self, poll_id: int, until: datetime) -> bool:
+        """Look again later (Discord has not finalised the counts yet); False when it closed meanwhile."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE polls SET ends_at = ? WHERE id = ? AND ended_at IS NULL", (iso(until), poll_id)
+            )
+            return cursor.rowcount > 0
 
-    async def set_results_message(self, poll_id: int, message_id: int) -> None:
-        await self._db.execute("UPDATE polls SET results_message_id = ? WHERE id = ?", (message_id, poll_id))
+    async def set_results_message(self, poll_id: int, message_id: int) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE polls SET results_message_id = ? WHERE id = ? AND results_message_id IS NULL",
+                (message_id, poll_id),
+            )
+            return cursor.rowcount > 0
 
     # -- votes ---------------------------------------------------------------------------------
 
@@ -325,17 +299,24 @@ class PollStore:
         )
         return [_schedule(row) for row in rows]
 
-    async def set_paused(self, schedule_id: int, paused: bool, next_run_at: datetime | None = None) -> None:
+    async def set_paused(self, schedule_id: int, paused: bool, next_run_at: datetime | None = None) -> bool:
+        """Pause or resume a live schedule that is not so already; False when it was (or is removed)."""
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE poll_schedules SET paused = ?, next_run_at = COALESCE(?, next_run_at) WHERE id = ?",
-                (int(paused), iso(next_run_at) if next_run_at else None, schedule_id),
+            cursor = await conn.execute(
+                "UPDATE poll_schedules SET paused = ?, next_run_at = COALESCE(?, next_run_at)"
+                " WHERE id = ? AND paused = ? AND removed_at IS NULL",
+                (int(paused), iso(next_run_at) if next_run_at else None, schedule_id, int(not paused)),
             )
+            return cursor.rowcount > 0
 
-    async def remove_schedule(self, schedule_id: int, at: datetime) -> None:
-        await self._db.execute(
-            "UPDATE poll_schedules SET removed_at = ? WHERE id = ? AND removed_at IS NULL", (iso(at), schedule_id)
-        )
+    async def remove_schedule(self, schedule_id: int, at: datetime) -> bool:
+        """False when it was removed already."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE poll_schedules SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+                (iso(at), schedule_id),
+            )
+            return cursor.rowcount > 0
 
     async def next_due(self) -> datetime | None:
         """The earliest moment anything needs doing: a poll to close or a schedule to fire."""
@@ -401,15 +382,21 @@ class PollStore:
                 )
             return Claim(schedule, post.day, post.due, question, answers, queue_id), newly_skipped
 
-    async def fail_claim(self, claim: Claim) -> None:
-        """Posting failed: mark the week failed and give its queued question back to the next week."""
+    async def fail_claim(self, claim: Claim) -> bool:
+        """Posting failed: mark the week failed and give its queued question back to the next week.
+
+        False (and nothing changed) when the week is no longer claimed (it was posted after all)."""
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE poll_schedule_runs SET status = 'failed' WHERE schedule_id = ? AND week = ?",
+            cursor = await conn.execute(
+                "UPDATE poll_schedule_runs SET status = 'failed'"
+                " WHERE schedule_id = ? AND week = ? AND status = 'claimed'",
                 (claim.schedule.id, claim.week.isoformat()),
             )
+            if cursor.rowcount == 0:
+                return False
             if claim.queue_id is not None:
                 await conn.execute("UPDATE poll_queue SET used_week = NULL WHERE id = ?", (claim.queue_id,))
+            return True
 
     async def runs(self, schedule_id: int) -> list[tuple[date, str, int | None]]:
         """(week, status, poll id) of every recorded week, oldest first."""
@@ -453,3 +440,34 @@ class PollStore:
         if schedule_id is None:
             return await self._records("guild_id = ?", (guild_id,), "ORDER BY id")
         return await self._records("guild_id = ? AND schedule_id = ?", (guild_id, schedule_id), "ORDER BY id")
+
+    # -- data lifecycle ------------------------------------------------------------------------
+
+    async def forget_votes(self, guild_id: int | None, user_id: int) -> int:
+        """Erase one member's stored votes (in one server, or everywhere); the number of votes erased."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM poll_votes WHERE user_id = ?"
+                " AND (? IS NULL OR poll_id IN (SELECT id FROM polls WHERE guild_id = ?))",
+                (user_id, guild_id, guild_id),
+            )
+            return cursor.rowcount
+
+    async def forget_guild(self, guild_id: int) -> int:
+        """Erase a server's polls, answers, votes, schedules, queue and runs; the number of rows erased."""
+        polls = "SELECT id FROM polls WHERE guild_id = ?"
+        schedules = "SELECT id FROM poll_schedules WHERE guild_id = ?"
+        statements = (
+            f"DELETE FROM poll_schedule_runs WHERE schedule_id IN ({schedules})",
+            f"DELETE FROM poll_votes WHERE poll_id IN ({polls})",
+            f"DELETE FROM poll_answers WHERE poll_id IN ({polls})",
+            f"DELETE FROM poll_queue WHERE schedule_id IN ({schedules})",
+            "DELETE FROM polls WHERE guild_id = ?",
+            "DELETE FROM poll_schedules WHERE guild_id = ?",
+        )
+        erased = 0
+        async with self._db.transaction() as conn:
+            for sql in statements:
+                cursor = await conn.execute(sql, (guild_id,))
+                erased += cursor.rowcount
+        return erased

@@ -43,7 +43,8 @@ async def test_host_creates_poll_learners_vote_and_end_posts_chart(course, simco
     assert "Poll #1 is closed" in ended.response.content
 
     results = course.channel("polls").last_message
-    assert "Results of **Which topic" in results.content
+    assert "Results of “Which topic should the next live session cover?”" in results.content
+    assert "?:" not in results.content and "**" not in results.content
     embed = results.embeds[0]
     assert "1 (33%)" in embed.description
     assert embed.image.url == "attachment://poll-1.png"
@@ -99,7 +100,7 @@ async def test_learner_cannot_create_or_end_a_poll(course, simcord_bot):
 async def test_poll_ends_by_time_with_counts_cast_while_bot_was_down(course, simcord_bot, bot_factory, simcord_env):
     _, message = await create_poll(course, duration_hours=2, multiselect=True)
     await course.learner.vote(message, answer=1)
-    simcord_bot.get_cog("Polls").due_loop.cancel()  # the bot goes down ...
+    simcord_bot.get_cog("PollTimer").due_loop.cancel()  # the bot goes down ...
     await course.learner.vote(message, answer=3)  # ... votes keep coming
     await course.learner2.vote(message, answer=3)
     await simcord_env.advance_time(3 * 3600)  # the poll expires on Discord while the bot is down

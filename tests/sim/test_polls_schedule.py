@@ -114,7 +114,7 @@ async def test_weekly_poll_for_eight_weeks_across_dst_with_queue_and_restarts(
 
 async def test_missed_week_is_posted_late_within_its_duration(course, simcord_bot, simcord_env, bot_factory):
     await schedule(course, time="9am", timezone="UTC", duration_hours=24)
-    simcord_bot.get_cog("Polls").due_loop.cancel()  # the bot is down over Monday morning
+    simcord_bot.get_cog("PollTimer").due_loop.cancel()  # the bot is down over Monday morning
     await simcord_env.advance_time((datetime(2026, 1, 5, 15, tzinfo=UTC) - simcord_env.now()).total_seconds())
     assert poll_messages(course) == []
 
@@ -132,7 +132,7 @@ async def test_missed_week_is_posted_late_within_its_duration(course, simcord_bo
 
 async def test_missed_week_past_its_duration_is_skipped_and_logged(course, simcord_bot, simcord_env, bot_factory):
     await schedule(course, time="09:00", timezone="UTC", duration_hours=6)
-    simcord_bot.get_cog("Polls").due_loop.cancel()
+    simcord_bot.get_cog("PollTimer").due_loop.cancel()
     await simcord_env.advance_time((datetime(2026, 1, 5, 16, tzinfo=UTC) - simcord_env.now()).total_seconds())
     bot = bot_factory()
     await restart(simcord_env, bot)
@@ -174,7 +174,10 @@ async def test_pause_resume_unschedule_and_list(course, simcord_bot, simcord_env
 
     learner = await course.learner.slash(course.channel("general"), "poll unschedule", schedule=1)
     assert "Only course hosts" in learner.response.content
-    removed = await course.host.slash(course.channel("general"), "poll unschedule", schedule=1)
+    asked = await course.host.slash(course.channel("general"), "poll unschedule", schedule=1)
+    assert asked.ephemeral and "for good?" in asked.response.content
+    assert [s.id for s in await PollStore(simcord_bot.db).schedules(course.guild.id)] == [1]  # nothing yet
+    removed = await course.host.click(asked.response.message, label="Stop it")
     assert "is stopped" in removed.response.content
     await simcord_env.advance_time(7 * DAY)
     assert len(poll_messages(course)) == 1
@@ -298,3 +301,42 @@ async def test_weekly_poll_in_a_chosen_channel_with_multiselect(course, simcord_
     assert posted.created_at == datetime(2026, 1, 7, 18, 30, tzinfo=UTC)
     assert posted.poll.multiple
     assert poll_messages(course) == []
+
+
+async def test_unschedule_asks_first_cancel_keeps_it_and_only_the_asking_host_confirms(
+    course, simcord_bot, simcord_env
+):
+    await schedule(course, timezone="UTC")
+    general = course.channel("general")
+    asked = await course.host.slash(general, "poll unschedule", schedule=1)
+    assert asked.ephemeral
+    assert asked.response.content.startswith("Stop weekly poll #1 (“How was this week's lesson?”")
+    assert {c.label for row in asked.response.message.components for c in row.children} == {"Stop it", "Cancel"}
+    kept = await course.host.click(asked.response.message, label="Cancel")
+    assert "keeps running" in kept.response.content
+    [still] = await PollStore(simcord_bot.db).schedules(course.guild.id)
+    assert still.id == 1
+    await simcord_env.advance_time(7 * DAY)
+    assert len(poll_messages(course)) == 1  # it kept running
+
+    first = await course.host.slash(general, "poll unschedule", schedule=1)
+    second = await course.host.slash(general, "poll unschedule", schedule=1)
+    done = await course.host.click(first.response.message, label="Stop it")
+    assert "is stopped" in done.response.content
+    late = await course.host.click(second.response.message, label="Stop it")
+    assert "Weekly poll #1 was already stopped." in late.response.content
+    assert await PollStore(simcord_bot.db).schedules(course.guild.id) == []
+    logged = [line for line in mod_log(course) if "stopped weekly poll #1" in line]
+    assert len(logged) == 1 and f"(`{course.host.id}`)" in logged[0]
+
+
+async def test_long_time_and_time_zone_inputs_get_clear_replies(course, simcord_bot):
+    long_time = await schedule(course, time="9" * 4000, timezone="UTC")
+    assert long_time.ephemeral
+    text = long_time.response.content
+    assert "The time is 4,000 characters long" in text and len(text) < 500
+    zone = await schedule(course, timezone="Europe/" + "x" * 293)
+    assert zone.ephemeral
+    assert "not a time zone" in zone.response.content
+    assert "x" * 100 not in zone.response.content  # the echo is cut
+    assert await PollStore(simcord_bot.db).schedules(course.guild.id) == []

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.polls.schedule import (
+from bot.polls.rules import (
     ScheduleInputError,
     WeeklySlot,
     is_late,

@@ -10,7 +10,7 @@ import pytest
 import pytest_asyncio
 
 from bot.polls.options import AnswerSpec
-from bot.polls.schedule import Occurrence, next_run
+from bot.polls.rules import Occurrence, next_run
 from bot.storage.database import Database, open_database
 from bot.storage.polls import NewPoll, NewSchedule, PollStore
 

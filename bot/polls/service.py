@@ -1,0 +1,450 @@
+"""Poll use cases without Discord: validate, record, close, list, schedule weekly runs, trend, export, forget.
+
+Adapters (cogs/polls/) do what only Discord can (post a poll, read its counts, end it) and tell the service
+what happened; the service decides and records, on its own clock. Each state change is one conditional
+update, so of two racing actions exactly one wins and the other is told what happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from functools import partial
+
+from bot.core import limits
+from bot.core.cards import Card, Field, Tone
+from bot.core.clock import Clock
+from bot.core.errors import Conflict, NotFound, UserError
+from bot.core.lifecycle import Forgotten
+from bot.core.text import clean_input, neutralise, plural, quote_inline, truncate
+from bot.polls import rules
+from bot.polls.charts import render_results, render_trend
+from bot.polls.export import polls_csv
+from bot.polls.model import Chart, Claim, Export, NewPoll, NewSchedule, PollRecord, ScheduleRecord, WeekRun
+from bot.polls.options import MAX_DURATION_HOURS, PollInputError, PollSpec, build_poll
+from bot.polls.results import chart_bars, share_base, shown_label, stamp, summary_lines, trend_weeks
+from bot.polls.rules import ScheduleInputError, WeeklySlot
+from bot.polls.store import PollStore
+
+RECENT_SHOWN = 10
+SCHEDULES_SHOWN = 10
+"""Schedules listed in one embed: ten fields of up to ~500 characters stay within Discord's 6,000."""
+QUEUE_SHOWN = 12
+"""Queued questions listed in one message: twelve lines of up to ~130 characters stay within 2,000."""
+PROBLEMS_SHOWN = 8
+"""Problems listed in one refusal; the rest are counted."""
+QUESTION_ECHO = 90
+
+
+def refusal(head: str, problems: list[str]) -> UserError:
+    """One refusal listing every problem (the first PROBLEMS_SHOWN of them), within a message's length."""
+    shown = [f"• {problem}" for problem in problems[:PROBLEMS_SHOWN]]
+    if len(problems) > PROBLEMS_SHOWN:
+        shown.append(f"… and {plural(len(problems) - PROBLEMS_SHOWN, 'other problem')}.")
+    return UserError(truncate(head + "\n" + "\n".join(shown), limits.MESSAGE_CONTENT))
+
+
+class PollService:
+    """Polls and weekly schedules of every server, on one store and clock. A `DataOwner` (feature "polls")."""
+
+    feature = "polls"
+
+    def __init__(self, store: PollStore, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    # -- one-off polls -------------------------------------------------------------------------
+
+    def prepare(self, question: str, options: str, duration_hours: int, multiselect: bool) -> PollSpec:
+        """A valid poll to post, or a UserError listing every broken limit."""
+        try:
+            return build_poll(
+                clean_input(question, "the question"), clean_input(options, "the answers"), duration_hours, multiselect
+            )
+        except PollInputError as error:
+            raise refusal("I didn't post the poll:", error.problems) from None
+
+    async def record_poll(
+        self,
+        spec: PollSpec,
+        *,
+        guild_id: int,
+        channel_id: int,
+        message_id: int,
+        created_by: int,
+        expires_at: datetime | None,
+        hidden_results: bool = False,
+        schedule_id: int | None = None,
+        week: date | None = None,
+    ) -> PollRecord:
+        """Record a poll Discord has just posted (for a schedule's week: that week becomes posted)."""
+        now = self.clock.now()
+        poll_id = await self.store.add_poll(
+            NewPoll(
+                guild_id=guild_id,
+                channel_id=channel_id,
+                message_id=message_id,
+                question=spec.question,
+                answers=spec.answers,
+                multiselect=spec.multiselect,
+                hidden_results=hidden_results,
+                duration_hours=spec.duration_hours,
+                created_by=created_by,
+                created_at=now,
+                ends_at=expires_at or now + timedelta(hours=spec.duration_hours),
+                schedule_id=schedule_id,
+                week=week,
+            )
+        )
+        record = await self.store.get_poll(poll_id)
+        assert record is not None
+        return record
+
+    async def poll(self, guild_id: int, poll_id: int) -> PollRecord:
+        record = await self.store.get_poll(poll_id, guild_id)
+        if record is None:
+            raise NotFound(f"There is no poll #{poll_id:,} in this server. Pick one from the list.")
+        return record
+
+    async def poll_to_end(self, guild_id: int, poll_id: int) -> PollRecord:
+        record = await self.poll(guild_id, poll_id)
+        if not record.is_open:
+            raise Conflict(f"Poll #{record.id} has already closed; `/poll results` shows its counts.")
+        return record
+
+    async def wait_for_final_counts(self, record: PollRecord, finalised: bool) -> bool:
+        """For a poll that ran out by time: True (and look again in a minute) while Discord has not finalised
+        its counts, within the grace period."""
+        now = self.clock.now()
+        planned_end = record.created_at + timedelta(hours=record.duration_hours)
+        if not rules.wait_for_final_counts(planned_end, finalised, now):
+            return False
+        await self.store.postpone_end(record.id, now + rules.RETRY_AFTER)
+        return True
+
+    async def finish(
+        self, record: PollRecord, counts: Mapping[int, int] | None = None, voters: int | None = None
+    ) -> PollRecord | None:
+        """Close the poll with Discord's counts (None: the message is gone, keep the votes the bot saw).
+
+        None when it had closed already (another close won)."""
+        if counts is None or voters is None:
+            counts = {answer.answer_id: answer.seen_count for answer in record.answers}
+            voters, source = record.seen_voters, "seen"
+        else:
+            source = "discord"
+        now = self.clock.now()
+        if not await self.store.finish_poll(record.id, counts=counts, voters=voters, source=source, ended_at=now):
+            return None
+        return await self.store.get_poll(record.id)
+
+    async def results_posted(self, record: PollRecord, message_id: int) -> PollRecord:
+        await self.store.set_results_message(record.id, message_id)
+        return replace(record, results_message_id=message_id)
+
+    @staticmethod
+    def with_live_counts(record: PollRecord, counts: Mapping[int, int], voters: int) -> PollRecord:
+        """An open poll as Discord counts it right now."""
+        answers = tuple(replace(a, final_count=counts.get(a.answer_id, 0)) for a in record.answers)
+        return replace(record, answers=answers, voters=voters)
+
+    @staticmethod
+    def results_private(record: PollRecord, is_host: bool) -> bool:
+        """Hidden results of an open poll are shown to learners only privately."""
+        return record.is_open and record.hidden_results and not is_host
+
+    @staticmethod
+    def closed_text(record: PollRecord) -> str:
+        return f"📊 The poll is closed. Results of “{quote_inline(record.question, QUESTION_ECHO)}”"
+
+    def results(self, record: PollRecord) -> tuple[Card, Chart]:
+        """The results card (final once closed, so far while open) and its chart."""
+        final = not record.is_open
+        state = "Final results" if final else "Results so far"
+        subtitle = f"{state} · {plural(record.voter_count, 'voter')}"
+        if record.counts_source == "seen":
+            subtitle += " · votes the bot saw (the poll message was deleted)"
+        footer = f"Poll #{record.id} · {state.lower()}"
+        if record.multiselect:
+            footer += " · several answers allowed: shares are of voters"
+        if record.counts_source == "seen":
+            footer += " · the poll message was deleted, so these are the votes the bot saw"
+        name = f"poll-{record.id}.png"
+        when = record.ended_at or record.ends_at
+        card = Card(
+            title=neutralise(record.question),
+            description="\n".join(summary_lines(record)),
+            fields=(
+                Field("Voters", f"{record.voter_count:,}", inline=True),
+                Field("Closed" if final else "Closes", stamp(when, "R"), inline=True),
+            ),
+            footer=footer,
+            tone=Tone.INFO,
+            url=record.jump_url(),
+            image=name,
+        )
+        draw = partial(render_results, record.question, chart_bars(record), subtitle=subtitle, total=share_base(record))
+        return card, Chart(name, draw)
+
+    async def recent(self, guild_id: int) -> Card:
+        polls = await self.store.recent_polls(guild_id, limit=RECENT_SHOWN)
+        if not polls:
+            raise NotFound("No polls yet in this server.")
+        fields = []
+        for record in polls:
+            if record.is_open:
+                state = f"Open, closes {stamp(record.ends_at, 'R')} · {record.voter_count:,} voted so far"
+            else:
+                top = max(record.answers, key=lambda a: a.count, default=None)
+                leader = f" · top: {shown_label(top)} ({top.count:,})" if top and top.count else ""
+                state = f"Closed · {plural(record.voter_count, 'voter')}{leader}"
+            url = record.jump_url()
+            link = f" · [go to the poll]({url})" if url else ""
+            fields.append(Field(f"#{record.id} {neutralise(record.question)}", state + link))
+        return Card(
+            title="Recent polls", fields=tuple(fields), footer="/poll results shows the counts and chart of any poll"
+        )
+
+    async def poll_choices(self, guild_id: int, query: str, *, open_only: bool) -> list[tuple[str, int]]:
+        found = await self.store.search_polls(guild_id, query, open_only=open_only, limit=limits.AUTOCOMPLETE_CHOICES)
+        return [
+            (truncate(f"#{pid} {question}" + ("" if is_open else " (closed)"), limits.CHOICE_NAME), pid)
+            for pid, question, is_open in found
+        ]
+
+    # -- votes ---------------------------------------------------------------------------------
+
+    async def vote_added(self, message_id: int, user_id: int, answer_id: int) -> bool:
+        return await self.store.record_vote(message_id, user_id, answer_id, self.clock.now())
+
+    async def vote_removed(self, message_id: int, user_id: int, answer_id: int) -> bool:
+        return await self.store.remove_vote(message_id, user_id, answer_id)
+
+    # -- weekly polls --------------------------------------------------------------------------
+
+    async def schedule(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        question: str,
+        options: str,
+        weekday: int,
+        time: str,
+        zone: str,
+        duration_hours: int,
+        multiselect: bool,
+        created_by: int,
+    ) -> ScheduleRecord:
+        """A new weekly schedule, or a UserError listing every problem of the input."""
+        problems: list[str] = []
+        spec: PollSpec | None = None
+        try:
+            spec = build_poll(
+                clean_input(question, "the question"), clean_input(options, "the answers"), duration_hours, multiselect
+            )
+        except PollInputError as error:
+            problems.extend(error.problems)
+        weekly = rules.weekly_duration_problem(duration_hours, MAX_DURATION_HOURS)
+        if weekly:
+            problems.append(weekly)
+        try:
+            at = rules.parse_time_of_day(time)
+        except ScheduleInputError as error:
+            problems.append(str(error))
+        zone_problem = rules.timezone_problem(zone)
+        if zone_problem:
+            problems.append(zone_problem)
+        if problems or spec is None:
+            raise refusal("I didn't schedule the poll:", problems)
+        now = self.clock.now()
+        _, first = rules.next_run(WeeklySlot(weekday, at, zone), now)
+        schedule_id = await self.store.add_schedule(
+            NewSchedule(
+                guild_id=guild_id,
+                channel_id=channel_id,
+                question=spec.question,
+                answers=spec.answers,
+                weekday=weekday,
+                time_of_day=at,
+                timezone=zone,
+                duration_hours=duration_hours,
+                multiselect=multiselect,
+                next_run_at=first,
+                created_by=created_by,
+                created_at=now,
+            )
+        )
+        created = await self.store.get_schedule(schedule_id)
+        assert created is not None
+        return created
+
+    async def get_schedule(self, guild_id: int, schedule_id: int) -> ScheduleRecord:
+        schedule = await self.store.get_schedule(schedule_id, guild_id)
+        if schedule is None:
+            raise NotFound(f"There is no weekly poll #{schedule_id:,} in this server. Pick one from the list.")
+        return schedule
+
+    async def schedules_card(self, guild_id: int) -> Card:
+        found = await self.store.schedules(guild_id)
+        if not found:
+            raise NotFound("No weekly polls yet. Create one with `/poll schedule`.")
+        fields = []
+        for schedule in found[:SCHEDULES_SHOWN]:
+            if schedule.paused:
+                state = "⏸️ paused (`/poll resume` to restart)"
+            else:
+                due = schedule.next_run_at
+                state = f"next: {stamp(due, 'F')} ({stamp(due, 'R')})"
+            fields.append(
+                Field(
+                    f"#{schedule.id} {neutralise(schedule.question)}",
+                    f"{schedule.slot.describe()} in <#{schedule.channel_id}> · open for "
+                    f"{plural(schedule.duration_hours, 'hour')} · {plural(schedule.queued, 'queued question')}\n"
+                    f"{state}",
+                )
+            )
+        footer = None
+        if len(found) > SCHEDULES_SHOWN:
+            footer = (
+                f"The first {SCHEDULES_SHOWN} of {plural(len(found), 'weekly poll')}; "
+                "the schedule option of /poll pause and /poll unschedule finds the others."
+            )
+        return Card(title="Weekly polls", fields=tuple(fields), footer=footer)
+
+    async def pause(self, guild_id: int, schedule_id: int) -> ScheduleRecord:
+        found = await self.get_schedule(guild_id, schedule_id)
+        if found.paused or not await self.store.set_paused(found.id, True):
+            raise Conflict(f"Weekly poll #{found.id} is already paused.")
+        return replace(found, paused=True)
+
+    async def resume(self, guild_id: int, schedule_id: int) -> ScheduleRecord:
+        found = await self.get_schedule(guild_id, schedule_id)
+        _, upcoming = rules.next_run(found.slot, self.clock.now())
+        if not found.paused or not await self.store.set_paused(found.id, False, upcoming):
+            raise Conflict(f"Weekly poll #{found.id} is not paused.")
+        return replace(found, paused=False, next_run_at=upcoming)
+
+    async def unschedule(self, guild_id: int, schedule_id: int) -> ScheduleRecord:
+        """Stop a schedule for good; Conflict when it was stopped already (by another click)."""
+        schedule = await self.store.get_schedule(schedule_id, guild_id)
+        if schedule is None or not await self.store.remove_schedule(schedule.id, self.clock.now()):
+            raise Conflict(f"Weekly poll #{schedule_id:,} was already stopped.")
+        return schedule
+
+    async def queue_add(
+        self, guild_id: int, schedule_id: int, question: str, options: str, added_by: int
+    ) -> tuple[ScheduleRecord, int, datetime | None]:
+        """Queue a question: the schedule, its place in line and when it goes out (None while paused)."""
+        found = await self.get_schedule(guild_id, schedule_id)
+        spec = self.prepare(question, options, found.duration_hours, found.multiselect)
+        await self.store.add_to_queue(found.id, spec.question, spec.answers, added_by, self.clock.now())
+        position = found.queued + 1
+        when = None if found.paused else rules.nth_run(found.slot, found.next_run_at, position)
+        return found, position, when
+
+    async def queue_text(self, guild_id: int, schedule_id: int) -> str:
+        found = await self.get_schedule(guild_id, schedule_id)
+        items = await self.store.queue(found.id)
+        if not items:
+            return (
+                f"Nothing queued: weekly poll #{found.id} asks “{quote_inline(found.question, QUESTION_ECHO)}” "
+                "each week."
+            )
+        lines = [
+            f"{n}. {stamp(rules.nth_run(found.slot, found.next_run_at, n), 'D')}: "
+            f"{quote_inline(item.question, QUESTION_ECHO)}"
+            for n, item in enumerate(items[:QUEUE_SHOWN], start=1)
+        ]
+        if len(items) > QUEUE_SHOWN:
+            lines.append(f"… and {len(items) - QUEUE_SHOWN:,} more queued.")
+        return truncate(f"Coming up on weekly poll #{found.id}:\n" + "\n".join(lines), limits.MESSAGE_CONTENT)
+
+    async def schedule_choices(self, guild_id: int, query: str) -> list[tuple[str, int]]:
+        found = await self.store.search_schedules(guild_id, query, limit=limits.AUTOCOMPLETE_CHOICES)
+        return [(truncate(f"#{sid} {question}", limits.CHOICE_NAME), sid) for sid, question in found]
+
+    async def trend(self, guild_id: int, schedule_id: int) -> tuple[Card, Chart]:
+        found = await self.get_schedule(guild_id, schedule_id)
+        polls = [p for p in await self.store.schedule_polls(found.id) if not p.is_open]
+        if not polls:
+            raise UserError(f"Weekly poll #{found.id} has no closed weeks yet; the trend starts after the first.")
+        weeks = trend_weeks(polls)
+        voters = [week.voters for week in weeks]
+        name = f"poll-trend-{found.id}.png"
+        card = Card(
+            title=f"Weekly poll #{found.id}: {neutralise(found.question)}",
+            description=f"{plural(len(weeks), 'week')} · voters per week: "
+            + ", ".join(f"{n:,}" for n in voters)
+            + f" · average {sum(voters) / len(voters):.1f}",
+            image=name,
+        )
+        return card, Chart(name, partial(render_trend, f"Weekly poll #{found.id}: {found.question}", weeks))
+
+    async def export(self, guild_id: int, schedule_id: int | None = None) -> Export:
+        if schedule_id is not None:
+            await self.get_schedule(guild_id, schedule_id)
+        polls = await self.store.polls_for_export(guild_id, schedule_id)
+        if not polls:
+            raise NotFound("There are no polls to export yet.")
+        name = f"polls-schedule-{schedule_id}.csv" if schedule_id is not None else "polls.csv"
+        summary = (
+            f"{plural(len(polls), 'poll')}, one row per answer "
+            "(final counts from Discord; open polls show the votes seen so far)."
+        )
+        return Export(name, polls_csv(polls).encode("utf-8"), summary)
+
+    # -- the timer -----------------------------------------------------------------------------
+
+    async def due_weeks(self) -> list[WeekRun]:
+        """Claim every schedule's due week (a week is claimed once, ever) and note the weeks missed.
+
+        A week missed while the bot was down is posted late if its poll would still be open, for the hours
+        left; older missed weeks are skipped."""
+        now = self.clock.now()
+        runs = []
+        for schedule in await self.store.schedules_due(now):
+            plan = rules.plan_due(schedule.slot, schedule.next_run_at, now, schedule.duration_hours)
+            assert plan.next_due is not None
+            claim, skipped = await self.store.claim_week(schedule, plan.post, plan.skipped, plan.next_due, now)
+            late = claim is not None and rules.is_late(claim.due, now)
+            hours = schedule.duration_hours
+            if claim is not None and late:
+                hours = rules.remaining_hours(claim.due, schedule.duration_hours, now)
+            if claim is not None or skipped:
+                runs.append(WeekRun(schedule, tuple(skipped), claim, hours, late))
+        return runs
+
+    @staticmethod
+    def week_spec(run: WeekRun) -> PollSpec:
+        assert run.claim is not None
+        return PollSpec(run.claim.question, run.claim.answers, run.spec_hours, run.schedule.multiselect)
+
+    async def week_failed(self, claim: Claim) -> bool:
+        """The claimed week could not be posted: it is marked failed and its queued question goes back."""
+        return await self.store.fail_claim(claim)
+
+    async def polls_due(self) -> list[PollRecord]:
+        return await self.store.polls_due(self.clock.now())
+
+    async def next_wake(self) -> datetime:
+        return rules.next_wake(await self.store.next_due(), self.clock.now())
+
+    def retry_wake(self) -> datetime:
+        return self.clock.now() + rules.RETRY_AFTER
+
+    # -- data lifecycle (bot.core.lifecycle.DataOwner) -----------------------------------------
+
+    def stored_data(self) -> str:
+        return (
+            "Polls: the polls and weekly schedules hosts create, with their final counts, and which answer "
+            "each member picked in a native poll (kept so results survive a deleted poll message) until the "
+            "member asks to be forgotten or the server removes the bot."
+        )
+
+    async def forget_member(self, guild_id: int | None, user_id: int) -> Forgotten:
+        return Forgotten(self.feature, await self.store.forget_votes(guild_id, user_id))
+
+    async def forget_guild(self, guild_id: int) -> Forgotten:
+        return Forgotten(self.feature, await self.store.forget_guild(guild_id))
