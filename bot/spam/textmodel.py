@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 import zlib
 from collections.abc import Iterable, Sequence
@@ -28,7 +29,10 @@ WEIGHTS_FILE = "text-model.json"
 COURSE_FILE = "course-messages.tsv"
 TEXT_FLAG_RATE = 0.02  # legitimate link posts the text score alone may flag
 
-_WORD_RE = re.compile(r"[^\W\d_]{2,}|\d+|[$£€]|!{2,}")
+_WORD_RE = re.compile(r"[^\W\d_]{2,}|#(?:long)?num|[$£€]|!{2,}")
+_NUM_RE = re.compile(r"\d+")
+_LOWER_RE = re.compile(r"[^\W\d_A-Z]")  # lowercase and uncased letters (approximately)
+_UPPER_RE = re.compile(r"[A-Z]")
 _VIDEO = frozenset({"youtube.com", "youtu.be", "vimeo.com", "twitch.tv", "tiktok.com"})
 _STOP = frozenset(
     [
@@ -89,21 +93,23 @@ def tokens(extraction: Extraction, project_hosts: frozenset[str] = frozenset()) 
     rest = " ".join(pieces)
     if links:
         out.append(f"nl:{min(len(links), 3)}")
-    words = [w for w in _WORD_RE.findall(rest.lower())[:400]]
-    letters = sum(c.isalpha() for c in rest)
-    if letters >= 12 and sum(c.isupper() for c in rest) > 0.5 * letters:
-        out.append("S:shout")
-    if len(words) < 4:
+    low = rest.lower()
+    words = _NUM_RE.sub(_num, low)
+    words_list = _WORD_RE.findall(words)[:400]
+    if len(words_list) >= 3:
+        lowers = len(_LOWER_RE.findall(rest))
+        uppers = len(_UPPER_RE.findall(rest))
+        if uppers + lowers >= 12 and uppers > lowers:
+            out.append("S:shout")
+    if len(words_list) < 4:
         out.append("S:short")
-    prev = ""
-    for word in words:
-        if word.isdigit():
-            word = "#num" if len(word) < 5 else "#longnum"
-        out.append(word)
-        if prev and (prev not in _STOP or word not in _STOP):
-            out.append(prev + " " + word)
-        prev = word
+    out += words_list
+    out += [f"{a} {b}" for a, b in zip(words_list, words_list[1:]) if a not in _STOP or b not in _STOP]
     return out
+
+
+def _num(m: re.Match[str]) -> str:
+    return " #num " if len(m.group(0)) < 5 else " #longnum "
 
 
 @dataclass(frozen=True)
@@ -115,19 +121,23 @@ class TextModel:
 
     def logit(self, toks: Iterable[str]) -> float:
         get = self.weights.get
-        return self.bias + sum([get(t, 0.0) for t in set(toks)])
+        return self.bias + sum([get(t, 0.0) for t in set(toks)])  # each token once
 
     def probability(self, toks: Sequence[str]) -> float:
         z = max(-40.0, min(40.0, self.logit(toks)))
-        return 1.0 / (1.0 + float(np.exp(-z)))
+        return 1.0 / (1.0 + math.exp(-z))
 
     def top_words(self, toks: Iterable[str], n: int = 3) -> list[str]:
+        """The words that weigh most towards spam, for the reason a moderator reads."""
         get = self.weights.get
-        scored = sorted(
-            {t for t in toks if not t.startswith(("L:", "S:", "nl:", "#")) and len(t) >= 3 and t not in _STOP},
-            key=lambda t: (-get(t, 0.0), t),
-        )
-        return [t.removeprefix("p:") for t in scored[:n] if get(t, 0.0) > 0.3]
+        found = [(get(t, 0.0), t) for t in set(toks)]
+        strong = [
+            (w, t)
+            for w, t in found
+            if w > 0.3 and not t.startswith(("L:", "S:", "nl:", "#")) and len(t) >= 3 and t not in _STOP
+        ]
+        strong.sort(key=lambda wt: (-wt[0], wt[1]))
+        return [t.removeprefix("p:") for _, t in strong[:n]]
 
 
 def model_from_json(data: dict[str, Any]) -> TextModel:
