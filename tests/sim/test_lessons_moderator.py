@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import io
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from bot.app import CourseBot
-from bot.config import PROJECT_ROOT, Settings
+from bot.config import Settings
+from bot.core.resources import shipped_path
 from bot.demo.world import CourseWorld
 from bot.lessons.archive import read_zip
 from bot.storage.lessons import LessonStore
@@ -18,8 +18,13 @@ from bot.storage.lessons import LessonStore
 
 @pytest.fixture
 def lessons_dir(tmp_path: Path) -> Path:
-    """A copy of the starter course the test may change."""
-    return Path(shutil.copytree(PROJECT_ROOT / "data" / "lessons", tmp_path / "lessons"))
+    """A copy of the starter course (shipped as a package resource) the test may change."""
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    for item in shipped_path("lessons").iterdir():
+        if item.name.endswith(".md"):
+            (folder / item.name).write_bytes(item.read_bytes())
+    return folder
 
 
 @pytest.fixture

@@ -9,18 +9,30 @@ from pathlib import Path
 import pytest
 
 from bot import cli
-from bot.config import PROJECT_ROOT
+from bot.core.resources import shipped_path
 from bot.storage.database import open_database
 from bot.storage.lessons import LessonStore
 
-STARTER = PROJECT_ROOT / "data" / "lessons"
+
+def copy_starter(target: Path) -> Path:
+    """The shipped starter course (a package resource) copied into a real folder."""
+    target.mkdir()
+    for item in shipped_path("lessons").iterdir():
+        if item.name.endswith(".md"):
+            (target / item.name).write_bytes(item.read_bytes())
+    return target
+
+
+@pytest.fixture
+def starter(tmp_path: Path) -> Path:
+    return copy_starter(tmp_path / "starter")
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, starter: Path) -> Path:
     monkeypatch.setattr("bot.config.BASE_DIR", tmp_path)
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "bot.db"))
-    monkeypatch.setenv("LESSONS_DIR", str(STARTER))
+    monkeypatch.setenv("LESSONS_DIR", str(starter))
     monkeypatch.delenv("LOG_LEVEL", raising=False)
     return tmp_path
 
@@ -42,14 +54,25 @@ def lesson_count(path: Path) -> int:
     return asyncio.run(count())
 
 
-def test_the_starter_course_validates(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_starter_course_validates(capsys: pytest.CaptureFixture[str], starter: Path) -> None:
     code, out = run(capsys, "lessons", "validate")
     assert code == 0
-    assert out.strip() == f"{STARTER}: 19 lessons in 5 modules, no problems."
+    assert out.strip() == f"{starter}: 19 lessons in 5 modules, no problems."
 
 
-def test_validate_lists_every_problem_with_file_and_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    folder = Path(shutil.copytree(STARTER, tmp_path / "course"))
+def test_validate_without_a_folder_checks_the_shipped_course(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LESSONS_DIR")
+    code, out = run(capsys, "lessons", "validate")
+    assert code == 0
+    assert out.strip() == f"{shipped_path('lessons')}: 19 lessons in 5 modules, no problems."
+
+
+def test_validate_lists_every_problem_with_file_and_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, starter: Path
+) -> None:
+    folder = Path(shutil.copytree(starter, tmp_path / "course"))
     seo = folder / "seo.md"
     seo.write_text(seo.read_text().replace("order: 310", "order: soon"))
     (folder / "copy.md").write_text((folder / "content-marketing.md").read_text())
@@ -66,8 +89,10 @@ def test_validate_lists_every_problem_with_file_and_line(capsys: pytest.CaptureF
     assert lines[-1] == f"{len(lines) - 1} problems in {folder}."
 
 
-def test_import_loads_then_updates_and_refuses_a_bad_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out = run(capsys, "lessons", "import", str(STARTER))
+def test_import_loads_then_updates_and_refuses_a_bad_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, starter: Path
+) -> None:
+    code, out = run(capsys, "lessons", "import", str(starter))
     assert code == 0
     assert out.strip().endswith("19 lessons from the files (19 added, 0 updated, 0 unchanged).")
     assert lesson_count(tmp_path / "bot.db") == 19

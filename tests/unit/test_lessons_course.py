@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.config import PROJECT_ROOT
+from bot.core.resources import shipped_path
 from bot.lessons.pages import split_pages
 from bot.lessons.validation import load_folder
 
-COURSE = load_folder(PROJECT_ROOT / "data" / "lessons")
+COURSE = load_folder(shipped_path("lessons"))
 BY_SLUG = {lesson.slug: lesson for lesson in COURSE.lessons}
 
 

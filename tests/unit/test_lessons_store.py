@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.config import PROJECT_ROOT
+from bot.core.resources import shipped_path
 from bot.lessons.model import Lesson, LessonRef
 from bot.lessons.validation import load_folder
 from bot.storage.database import Database, open_database
@@ -38,7 +38,7 @@ def store(db: Database) -> LessonStore:
 @pytest_asyncio.fixture
 async def course(store: LessonStore) -> LessonStore:
     """The starter course, imported."""
-    await store.import_lessons(load_folder(PROJECT_ROOT / "data" / "lessons").lessons)
+    await store.import_lessons(load_folder(shipped_path("lessons")).lessons)
     return store
 
 
@@ -204,7 +204,7 @@ async def test_random_prefers_what_is_not_done(store: LessonStore) -> None:
 
 
 async def test_all_lessons_round_trip_through_storage(course: LessonStore) -> None:
-    files = load_folder(PROJECT_ROOT / "data" / "lessons").lessons
+    files = load_folder(shipped_path("lessons")).lessons
     assert await course.all_lessons() == list(files)
     assert await course.refs(["seo", "nope", "ppc", "content-marketing"]) == [
         LessonRef("seo", "Search engine optimisation (SEO)", "Week 3: Core tactics"),
