@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 import discord
+from simcord.actors import MemberActor
 
 from bot.app import CourseBot
 from bot.core.cards import Tone
@@ -208,3 +209,83 @@ async def test_delete_without_permission_says_why_and_keeps_the_incident_open(sp
     incident = await spam.incident(1)
     assert incident.status is IncidentStatus.OPEN and incident.decisions == () and incident.live_copies
     assert not button(spam.only_post(), "Delete").disabled
+
+
+async def second_moderator(spam: SpamWorld) -> MemberActor:
+    course = spam.course
+    return course.guild.add_member(
+        course.env.create_user("mod2", global_name="Second Mod"), roles=[course.moderators_role]
+    )
+
+
+async def lose_moderator_role(spam: SpamWorld) -> None:
+    """The server makes another role its moderator role: members of the old one (who still see #mod-queue) are
+    moderators no more."""
+    course = spam.course
+    mentors = course.guild.create_role("Mentors")
+    result = await course.admin.slash(course.channel("general"), "setup roles", moderator=mentors)
+    assert result.response is not None
+
+
+async def test_two_moderators_confirming_the_same_ban_store_one_decision_and_one_log_line(spam: SpamWorld) -> None:
+    await flood(spam)
+    first, second = spam.course.moderator, await second_moderator(spam)
+    asked_first = await first.click(spam.only_post(), label="Ban")
+    asked_second = await second.click(spam.only_post(), label="Ban")
+    assert asked_first.response is not None and asked_second.response is not None
+    done = await first.click(asked_first.response, label="Yes, ban")
+    assert done.response is not None and done.response.content.startswith("Banned Totally Real")
+    late = await second.click(asked_second.response, label="Yes, ban")
+    told = [m.content for m in (late.response, *late.followups) if m is not None]
+    assert any("already banned" in text for text in told), told
+    incident = await spam.incident(1)
+    assert [(d.moderator_id, d.action) for d in incident.decisions] == [(first.id, DecisionAction.BAN)]
+    assert len([line for line in spam.mod_log() if "banned the author" in line]) == 1
+
+
+async def test_the_ban_confirmation_has_a_cancel_that_bans_nobody(spam: SpamWorld) -> None:
+    await spam.spammer.send(spam.course.channel("general"), STEAM_POST)
+    asked = await spam.course.moderator.click(spam.only_post(), label="Ban")
+    assert asked.response is not None
+    cancelled = await spam.course.moderator.click(asked.response, label="Cancel")
+    assert cancelled.response is not None and cancelled.response.content == "Cancelled: nobody was banned."
+    assert cancelled.response.components == []
+    assert spam.course.guild.get_ban(spam.spammer) is None
+    assert (await spam.incident(1)).status is IncidentStatus.OPEN
+
+
+async def test_a_ban_after_a_delete_says_nothing_about_messages(spam: SpamWorld) -> None:
+    await spam.spammer.send(spam.course.channel("general"), STEAM_POST)
+    moderator = spam.course.moderator
+    await moderator.click(spam.only_post(), label="Delete")
+    asked = await moderator.click(spam.only_post(), label="Ban")
+    assert asked.response is not None
+    assert asked.response.content == f"Ban **Totally Real** (<@{spam.spammer.id}>) from the server?"
+    done = await moderator.click(asked.response, label="Yes, ban")
+    assert done.response is not None and done.response.content == "Banned Totally Real."
+
+
+async def test_the_domain_picker_refuses_a_member_who_lost_the_moderator_role(spam: SpamWorld) -> None:
+    text = "two shops https://growth-kit.shop/a and https://crm-leads.biz/b, buy email lists and leads now"
+    await spam.spammer.send(spam.course.channel("general"), text)
+    moderator = spam.course.moderator
+    asked = await moderator.click(spam.only_post(), label="Trust domain")
+    assert asked.response is not None
+    await lose_moderator_role(spam)
+    picked = await moderator.select(asked.response, ["crm-leads.biz"])
+    assert picked.response is not None and picked.response.content == Role.MODERATOR.refusal
+    assert await spam.store().domain_lists(spam.course.guild.id) == DomainLists()
+    assert (await spam.incident(1)).decisions == ()
+
+
+async def test_the_ban_confirmation_refuses_a_member_who_lost_the_moderator_role(spam: SpamWorld) -> None:
+    await spam.spammer.send(spam.course.channel("general"), STEAM_POST)
+    moderator = spam.course.moderator
+    asked = await moderator.click(spam.only_post(), label="Ban")
+    assert asked.response is not None
+    await lose_moderator_role(spam)
+    refused = await moderator.click(asked.response, label="Yes, ban")
+    assert refused.response is not None and refused.response.content == Role.MODERATOR.refusal
+    assert spam.course.guild.get_ban(spam.spammer) is None
+    incident = await spam.incident(1)
+    assert incident.status is IncidentStatus.OPEN and incident.decisions == ()

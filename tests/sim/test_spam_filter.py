@@ -213,3 +213,13 @@ async def test_an_incident_whose_post_failed_is_posted_after_a_restart(spam: Spa
     post = spam.only_post()
     assert post.embeds[0].title == "Spam incident #1: flagged for review"
     assert (await spam.incident(1)).queue_message_id == post.id
+
+
+async def test_quoted_spam_keeps_its_lines(spam: SpamWorld) -> None:
+    await spam.spammer.send(spam.course.channel("general"), SEO_POST)
+    description = spam.only_post().embeds[0].description or ""
+    lines = description.splitlines()
+    assert lines[0] == "```" and lines[-1] == "```"
+    assert lines[1].startswith("Defining the Domains")
+    assert any(line.startswith("Data Management & Security") for line in lines)
+    assert len(lines) >= 6
