@@ -26,7 +26,7 @@ from bot.checks import require
 from bot.core import limits
 from bot.core.errors import UserError
 from bot.core.text import quote_inline, truncate
-from bot.errors import report_interaction_error
+from bot.errors import answer_refusals, report_interaction_error
 from bot.guild_config import Channel
 from bot.permissions import Role
 from bot.persistent import CourseButton
@@ -41,6 +41,7 @@ Interaction = discord.Interaction[CourseBot]
 MAX_SLEEP = timedelta(hours=6)
 """The timer wakes at least this often, even with nothing due (a new poll wakes it at once)."""
 RETRY_AFTER = timedelta(minutes=1)
+WAKE_EVENT = "anonymous_poll_wake"
 QUESTION_ECHO = 90
 
 
@@ -213,7 +214,6 @@ class AnonymousPolls(commands.Cog):
     def __init__(self, bot: CourseBot) -> None:
         self.bot = bot
         self._task: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
 
     async def restore_state(self) -> None:
         """Start the timer (idempotent); its first pass closes polls that ran out while the bot was down."""
@@ -223,7 +223,8 @@ class AnonymousPolls(commands.Cog):
             self.wake()
 
     def wake(self) -> None:
-        self._wake.set()
+        """Re-plan now (a poll was posted): the timer waits for this event or its next close, whichever first."""
+        self.bot.dispatch(WAKE_EVENT)
 
     async def cog_unload(self) -> None:
         if self._task is not None:
@@ -248,14 +249,13 @@ class AnonymousPolls(commands.Cog):
     async def _run(self) -> None:
         await self.bot.wait_until_ready()
         while not self.bot.is_closed():
-            self._wake.clear()
             try:
                 delay = await asyncio.create_task(self._pass())  # the pass is short; the loop only sleeps
             except Exception:
                 log.exception("the anonymous poll pass failed; trying again in a minute")
                 delay = RETRY_AFTER.total_seconds()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+                await self.bot.wait_for(WAKE_EVENT, timeout=delay)
 
 
 # -- the command -------------------------------------------------------------------------------------------
@@ -332,6 +332,7 @@ async def setup_anonymous(bot: CourseBot) -> None:
     await bot.add_cog(cog)
     bot.add_dynamic_items(VoteButton, PickSelect, MyVoteButton, EndButton)
     command = anonymous_command(cog)
+    answer_refusals(command)  # the tree does this only for what it is given directly
     group = bot.tree.get_command("poll")
     if isinstance(group, app_commands.Group):
         group.add_command(command)

@@ -13,6 +13,7 @@ from bot.core.clock import ManualClock
 from bot.core.errors import UserError
 from bot.core.lifecycle import PostRef
 from bot.polls.anonymous import AnonymousPollService, voter_key
+from bot.polls.anonymous_store import AnonymousPoll
 from bot.storage.anonymous_polls import SqliteAnonymousPollStore
 from bot.storage.database import Database, open_database
 
@@ -36,7 +37,7 @@ def service(db: Database, clock: ManualClock) -> AnonymousPollService:
     return AnonymousPollService(SqliteAnonymousPollStore(db), clock)
 
 
-async def create(service: AnonymousPollService, **extra: object):  # type: ignore[no-untyped-def]
+async def create(service: AnonymousPollService, **extra: object) -> AnonymousPoll:
     values: dict[str, object] = dict(
         guild_id=10, channel_id=20, created_by=HOST, question="Which topic?", options="🔍 SEO; Ads; Email"
     )

@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from PIL import Image
 
@@ -26,13 +27,15 @@ from bot.polls.charts import (
     results_figure,
 )
 from bot.polls.export import COLUMNS, polls_csv
-from bot.polls.models import AnswerRecord, PollRecord
+from bot.polls.model import AnswerRecord, PollRecord
 from bot.polls.results import chart_bars, summary_lines, trend_weeks
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
 
-def record(counts: list[int | None], *, seen: list[int] | None = None, week: date | None = None, **extra: object):  # type: ignore[no-untyped-def]
+def record(
+    counts: list[int | None], *, seen: list[int] | None = None, week: date | None = None, **extra: object
+) -> PollRecord:
     seen = seen or [0] * len(counts)
     texts = ["SEO basics", "Paid social", '=HYPERLINK("x")', "Email"]
     answers = tuple(
@@ -82,7 +85,7 @@ def test_results_chart_copes_with_no_votes_ten_answers_and_long_text() -> None:
     assert image(render_results("Q" * 300, bars, subtitle="Final results")).size == (1200, 600)
 
 
-def all_texts(figure):  # type: ignore[no-untyped-def]
+def all_texts(figure: Any) -> list[Any]:
     """Every Text artist of a figure: figure texts, axes texts, tick labels, legend entries."""
     from matplotlib.text import Text
 
@@ -140,7 +143,7 @@ def test_trend_draws_one_line_per_question_and_names_answers_in_the_legend() -> 
         QuestionWeek("Jan 12", "Which tool?", 12, bars(tools, (7, 5))),
         QuestionWeek("Jan 19", "How was the lesson?", 20, bars(lesson, (10, 5, 5))),
     ]
-    figure = question_trend_figure("Weekly pulse", weeks)
+    figure: Any = question_trend_figure("Weekly pulse", weeks)
     voters_axes = figure.axes[0]
     lines = voters_axes.get_lines()
     assert len(lines) == 2
@@ -161,7 +164,7 @@ def test_older_trend_call_names_the_answers_too() -> None:
         TrendWeek("Jan 12", 2, (Bar("Yes", 1), Bar("No", 1))),
         TrendWeek("Jan 19", 4, (Bar("Clear", 3), Bar("Lost", 1))),
     ]
-    figure = question_trend_figure(
+    figure: Any = question_trend_figure(
         "t", [QuestionWeek(w.label, " / ".join(b.label for b in w.bars), w.voters, w.bars) for w in weeks]
     )
     legend = [t.get_text() for t in figure.axes[1].get_legend().get_texts()]
