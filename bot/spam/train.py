@@ -164,6 +164,15 @@ def project_host_names(suffixes: Iterable[str]) -> list[str]:
         for j, form in enumerate(forms):
             suffix = suffixes[(i * 5 + j) % len(suffixes)]
             out.append(f"{form}.{suffix}")
+    # project names without a person: "weather-dash", "seo-audit-2", on every free host
+    for k, word in enumerate(_WORDS):
+        for m, other in enumerate(_WORDS):
+            if word == other or (k + m) % 3:
+                continue
+            form = f"{word}-{other}" if (k * m) % 2 else f"{word}{other.replace('-', '')}"
+            if (k + 2 * m) % 5 == 0:
+                form = f"{form}-{(k * 7 + m) % 20 + 1}"
+            out.append(f"{form}.{suffixes[(k * 3 + m) % len(suffixes)]}")
     return sorted(set(out))
 
 
