@@ -40,6 +40,19 @@ async def stored(bot: CourseBot, course: CourseWorld, number: int) -> Story:
     return story
 
 
+async def withdraw_story(course: CourseWorld, number: int, member: Any = None) -> InteractionResult:
+    """/story withdraw, then Withdraw on the confirmation; the result of that click."""
+    member = member or course.learner
+    asked = await member.slash(course.channel("general"), "story withdraw", number=number)
+    assert asked.ephemeral and button_labels(asked.response.message) == ["Withdraw", "Cancel"]
+    return await member.click(asked.response.message, label="Withdraw")
+
+
+def said(result: InteractionResult) -> str:
+    """What the clicked confirmation says now (it is edited in place)."""
+    return result.response.message.content
+
+
 def review_post(course: CourseWorld) -> discord.Message:
     message = course.channel("mod-queue").last_message
     assert message is not None and message.embeds
@@ -297,9 +310,9 @@ async def test_withdraw_published_removes_post_and_thread(course: CourseWorld, s
     others = await course.learner2.slash(course.channel("general"), "story withdraw", number=1)
     assert "You have no story #1" in others.response.content
 
-    done = await course.learner.slash(course.channel("general"), "story withdraw", number=1)
+    done = await withdraw_story(course, 1)
     assert done.response.ephemeral
-    assert "removed its post from #stories" in done.response.content
+    assert "removed its post from #stories" in said(done)
     assert not any(m.id == story.post_message_id for m in course.channel("stories").history())
     assert course.channel("stories").threads == []
     story = await stored(simcord_bot, course, 1)
@@ -313,8 +326,8 @@ async def test_withdraw_published_removes_post_and_thread(course: CourseWorld, s
 
 async def test_withdraw_pending_closes_the_review(course: CourseWorld, simcord_bot: CourseBot) -> None:
     await share_story(course)
-    done = await course.learner.slash(course.channel("general"), "story withdraw", number=1)
-    assert "moderators will not review it" in done.response.content
+    done = await withdraw_story(course, 1)
+    assert "moderators will not review it" in said(done)
     post = review_post(course)
     assert post.components == []
     assert "Withdrawn by the author" in str(post.embeds[0].to_dict())
@@ -385,7 +398,7 @@ async def test_share_modal_uses_discords_limits(course: CourseWorld) -> None:
 async def test_story_mine_shows_pending_and_withdrawn(course: CourseWorld, simcord_bot: CourseBot) -> None:
     await share_story(course)
     await share_story(course, anonymous=True, title="Email newsletter")
-    await course.learner.slash(course.channel("general"), "story withdraw", number=1)
+    await withdraw_story(course, 1)
     mine = await course.learner.slash(course.channel("general"), "story mine")
     assert mine.ephemeral
     lines = (mine.response.embeds[0].description or "").splitlines()

@@ -1,4 +1,5 @@
-"""Story text made embed-safe: escaped, never mentioning anyone, and paged within Discord's limits."""
+"""Story text made embed-safe: neutralised, never mentioning anyone, and paged within Discord's limits (the cards
+of bot.stories.cards, rendered by the one renderer)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,28 @@ import discord
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.stories.embeds import list_embed, own_story_embeds, public_embeds, review_embeds
-from bot.stories.formatting import escape, list_line, split_pages, story_body, truncate
+from bot.core.text import neutralise as escape
+from bot.core.text import truncate
+from bot.render import embed as render
+from bot.stories.cards import list_card, list_line, own_story_cards, public_cards, review_cards, split_pages, story_body
 from bot.stories.model import Screening, Story, StoryStatus, StoryText
+
+
+def review_embeds(story: Story, **kwargs: object) -> list[discord.Embed]:
+    return [render(card) for card in review_cards(story, **kwargs)]  # type: ignore[arg-type]
+
+
+def public_embeds(story: Story, **kwargs: object) -> list[discord.Embed]:
+    return [render(card) for card in public_cards(story, **kwargs)]  # type: ignore[arg-type]
+
+
+def own_story_embeds(story: Story, **kwargs: object) -> list[discord.Embed]:
+    return [render(card) for card in own_story_cards(story, **kwargs)]  # type: ignore[arg-type]
+
+
+def list_embed(title: str, stories: list[Story], **kwargs: object) -> discord.Embed:
+    return render(list_card(title, stories, **kwargs))  # type: ignore[arg-type]
+
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

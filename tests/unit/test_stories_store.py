@@ -119,16 +119,18 @@ async def test_withdraw_pending_and_published_but_not_declined(store: StoryStore
     pending, published, declined = [await store.add(new(t)) for t in ("a1234", "b1234", "c1234")]
     await store.approve(published.id, MOD, T0)
     await store.decline(declined.id, MOD, T0, "reason")
-    withdrawn = await store.withdraw(pending.id, T0)
-    assert withdrawn is not None and withdrawn.status is StoryStatus.WITHDRAWN and withdrawn.withdrawn_at == T0
+    assert not (await store.withdraw(pending.id, SAM, T0)).done  # only its author withdraws a story
+    decision = await store.withdraw(pending.id, LEE, T0)
+    withdrawn = decision.story
+    assert decision.done and withdrawn.status is StoryStatus.WITHDRAWN and withdrawn.withdrawn_at == T0
     # the learner took the story back: its text is erased, its title kept for /story mine
     assert (withdrawn.text.tried, withdrawn.text.worked, withdrawn.text.did_not_work) == ("", "", "")
     assert withdrawn.text.title == pending.text.title
     declined_after = await store.get(declined.id)
     assert declined_after is not None and declined_after.text.tried == declined.text.tried
-    assert (await store.withdraw(published.id, T0)) is not None
-    assert await store.withdraw(declined.id, T0) is None
-    assert await store.withdraw(pending.id, T0) is None
+    assert (await store.withdraw(published.id, LEE, T0)).done
+    assert not (await store.withdraw(declined.id, LEE, T0)).done
+    assert not (await store.withdraw(pending.id, LEE, T0)).done
 
 
 async def test_queue_lists_pending_and_missing_posts(store: StoryStore) -> None:
