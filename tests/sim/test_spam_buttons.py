@@ -119,7 +119,8 @@ async def test_ban_asks_for_confirmation_first(spam: SpamWorld) -> None:
 
 async def test_trust_domain_stops_the_next_flag(spam: SpamWorld) -> None:
     general = spam.course.channel("general")
-    text = "Hey all, check out my growth hacking toolkit at https://growth-kit.shop/launch"
+    # Only link signals (a bare link drop from a newcomer), so trusting the domain leaves nothing to flag.
+    text = "toolkit: https://growth-kit.shop/launch https://growth-kit.shop/pricing https://growth-kit.shop/demo"
     await spam.spammer.send(general, text)
     assert len(spam.posts()) == 1
     await spam.course.moderator.click(spam.only_post(), label="Trust domain")
@@ -127,6 +128,7 @@ async def test_trust_domain_stops_the_next_flag(spam: SpamWorld) -> None:
     assert f"<@{spam.course.moderator.id}> trusted growth-kit.shop" in fields(spam.only_post())["Decisions"]
     await spam.spammer.send(general, text + " (new version)")
     assert len(spam.posts()) == 1
+    assert len((await spam.incident(1)).copies) == 1 and await spam.store().get(2) is None  # not flagged, not merged
 
 
 async def test_block_domain_flags_even_a_regulars_link(spam: SpamWorld) -> None:
