@@ -6,9 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core import limits
+from bot.core.cards import Card, Field
 from bot.core.text import truncate
-from bot.lessons.model import Lesson, LessonRef
+from bot.lessons.model import Lesson, LessonRef, Progress, SearchHit
+from bot.lessons.outline import OutlinePage, progress_bar
 from bot.lessons.pages import split_pages
+from bot.lessons.text import escape_markdown
 
 # Discord's embed limits, as the lesson checks name them.
 TITLE_LIMIT = limits.EMBED_TITLE
@@ -105,3 +108,62 @@ def build_card(
 def choice_name(ref: LessonRef) -> str:
     """`Title · Module`, cut to the 100 characters an autocomplete choice can show."""
     return truncate(f"{ref.title} · {ref.module}", CHOICE_NAME_LIMIT)
+
+
+# -- the cards the service hands the adapters ----------------------------------------------------------
+
+
+def bold(title: str) -> str:
+    """A lesson's (or module's) name in bold inside a sentence."""
+    return f"**{escape_markdown(title)}**"
+
+
+def lesson_card(page: LessonCard) -> Card:
+    return Card(
+        title=page.title,
+        description=page.description,
+        fields=tuple(Field(name, value) for name, value in page.fields),
+        footer=page.footer,
+        author=page.author,
+    )
+
+
+def search_card(echo: str, hits: Sequence[SearchHit]) -> Card:
+    """Ranked hits; `echo` is the query as the learner may see it (neutralised, cut)."""
+    fields = tuple(
+        Field(f"{number}. {hit.ref.title}", f"*{escape_markdown(hit.ref.module)}* · `{hit.ref.slug}`\n{hit.excerpt}")
+        for number, hit in enumerate(hits, start=1)
+    )
+    return Card(
+        title=f"Lessons about “{echo}”", fields=fields, footer="Best match first · open one below, or use /lesson show"
+    )
+
+
+def outline_card(module: str | None, shown: OutlinePage, done: int, total: int) -> Card:
+    return Card(
+        title=module or "Course outline",
+        description=shown.text,
+        footer=f"Page {shown.page + 1} of {shown.pages} · {done} of {total} done · open one with /lesson show",
+    )
+
+
+def progress_card(result: Progress) -> Card:
+    fields = [
+        Field(
+            module.module,
+            f"{progress_bar(module.done, module.total, 6)} {module.done}/{module.total}"
+            + (" ✅" if module.done == module.total else ""),
+        )
+        for module in result.modules
+    ]
+    if result.next_lesson is not None:
+        ref = result.next_lesson
+        fields.append(Field("Next up", f"{bold(ref.title)} · `/lesson show topic:{ref.slug}`"))
+    else:
+        fields.append(Field("Next up", "You have done every lesson. Well done! 🎉"))
+    return Card(
+        title="Your progress",
+        description=f"{progress_bar(result.done, result.total)} **{result.done} of {result.total}** lessons "
+        f"done ({result.percent}%)",
+        fields=tuple(fields),
+    )

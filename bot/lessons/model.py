@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from bot.core.cards import Card
 from bot.core.text import plural
 
+SLUG_MAX = 60
+"""A slug's longest: custom_ids of buttons carry the slug and stop at 100 characters."""
+
 
 @dataclass(frozen=True)
 class Lesson:

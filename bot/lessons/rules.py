@@ -10,11 +10,10 @@ from datetime import datetime, timedelta
 from bot.core import limits
 from bot.core.text import clean_input, plural
 from bot.lessons.card import CHOICE_NAME_LIMIT, TITLE_LIMIT, build_card
-from bot.lessons.model import Lesson, LessonRef
+from bot.lessons.model import SLUG_MAX, Lesson, LessonRef
 from bot.lessons.pages import split_pages
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SLUG_MAX = 60  # custom_ids of buttons carry the slug and stop at 100 characters
 MODULE_MAX = CHOICE_NAME_LIMIT
 TAG_MAX = 40
 ALIAS_MAX = CHOICE_NAME_LIMIT

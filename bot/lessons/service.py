@@ -15,14 +15,13 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from bot.core import ports
-from bot.core.cards import Card, Field, Tone
 from bot.core.clock import Clock
 from bot.core.errors import Conflict, NotFound, UserError
 from bot.core.lifecycle import Forgotten
 from bot.core.resources import shipped_path
 from bot.core.text import clean_input, plural, quote_inline
 from bot.lessons.archive import export_zip
-from bot.lessons.card import build_card
+from bot.lessons.card import bold, build_card, lesson_card, outline_card, progress_card, search_card
 from bot.lessons.cooldown import Cooldown
 from bot.lessons.model import (
     DoneState,
@@ -48,7 +47,7 @@ from bot.lessons.rules import (
     parse_form,
 )
 from bot.lessons.store import LessonStorage
-from bot.lessons.text import escape_markdown, slugify
+from bot.lessons.text import slugify
 from bot.lessons.validation import CourseFolder, load_folder
 
 log = logging.getLogger("coursebot.lessons")
@@ -60,10 +59,6 @@ ECHO = 100
 """Characters of a typed topic, query or module echoed back in a reply."""
 
 NO_LESSONS = "The course has no lessons yet."
-
-
-def _bold(title: str) -> str:
-    return f"**{escape_markdown(title)}**"
 
 
 def _more(problems: Sequence[str]) -> str:
@@ -160,15 +155,7 @@ class LessonService:
         related = await self.store.refs(lesson.related)
         position, total = await self.store.position(lesson.slug) or (None, None)
         page_card = build_card(lesson, page, related=related, position=position, total=total)
-        card = Card(
-            title=page_card.title,
-            description=page_card.description,
-            fields=tuple(Field(name, value) for name, value in page_card.fields),
-            footer=page_card.footer,
-            author=page_card.author,
-            tone=Tone.INFO,
-        )
-        return LessonView(card, lesson.slug, page_card.page, page_card.pages, position, total, done)
+        return LessonView(lesson_card(page_card), lesson.slug, page_card.page, page_card.pages, position, total, done)
 
     async def private_view(self, guild_id: int, user_id: int, slug: str, page: int = 0) -> LessonView:
         """A lesson for one learner only (their done mark shown)."""
@@ -210,22 +197,10 @@ class LessonService:
         echo = quote_inline(query, ECHO)
         hits = await self.store.search(query, SEARCH_RESULTS)
         if hits:
-            fields = tuple(
-                Field(
-                    f"{number}. {hit.ref.title}",
-                    f"*{escape_markdown(hit.ref.module)}* · `{hit.ref.slug}`\n{hit.excerpt}",
-                )
-                for number, hit in enumerate(hits, start=1)
-            )
-            card = Card(
-                title=f"Lessons about “{echo}”",
-                fields=fields,
-                footer="Best match first · open one below, or use /lesson show",
-            )
-            return SearchResult(card, tuple(hits))
+            return SearchResult(search_card(echo, hits), tuple(hits))
         guesses = await self.store.suggest(query, SUGGESTIONS)
         if guesses:
-            names = ", ".join(f"{_bold(ref.title)} (`{ref.slug}`)" for ref in guesses)
+            names = ", ".join(f"{bold(ref.title)} (`{ref.slug}`)" for ref in guesses)
             return SearchResult(None, text=f"No lesson matches “{echo}”. Did you mean {names}?", guesses=tuple(guesses))
         return SearchResult(
             None, text=f"No lesson matches “{echo}”. Try fewer or different words, or browse `/lesson list`."
@@ -239,7 +214,7 @@ class LessonService:
         wanted = clean_input(module, "the module").casefold()
         index = next((i for i, name in enumerate(modules, start=1) if name.casefold() == wanted), 0)
         if not index:
-            listed = ", ".join(_bold(name) for name in modules)
+            listed = ", ".join(bold(name) for name in modules)
             raise NotFound(f"There is no module called “{quote_inline(module, ECHO)}”. Modules: {listed}")
         return modules[index - 1], index
 
@@ -252,13 +227,7 @@ class LessonService:
         if not entries:
             raise NotFound(NO_LESSONS)
         shown = outline_page(entries, page)
-        done = sum(entry.done for entry in entries)
-        card = Card(
-            title=module or "Course outline",
-            description=shown.text,
-            footer=f"Page {shown.page + 1} of {shown.pages} · {done} of {len(entries)} done · "
-            "open one with /lesson show",
-        )
+        card = outline_card(module, shown, sum(entry.done for entry in entries), len(entries))
         return OutlineView(card, index, shown.page, shown.pages)
 
     async def outline_of(self, guild_id: int, user_id: int, module: str | None) -> OutlineView:
@@ -270,31 +239,12 @@ class LessonService:
         result = await self.store.progress(guild_id, user_id)
         if not result.total:
             raise NotFound(NO_LESSONS)
-        fields = [
-            Field(
-                module.module,
-                f"{progress_bar(module.done, module.total, 6)} {module.done}/{module.total}"
-                + (" ✅" if module.done == module.total else ""),
-            )
-            for module in result.modules
-        ]
-        if result.next_lesson is not None:
-            ref = result.next_lesson
-            fields.append(Field("Next up", f"{_bold(ref.title)} · `/lesson show topic:{ref.slug}`"))
-        else:
-            fields.append(Field("Next up", "You have done every lesson. Well done! 🎉"))
-        card = Card(
-            title="Your progress",
-            description=f"{progress_bar(result.done, result.total)} **{result.done} of {result.total}** lessons "
-            f"done ({result.percent}%)",
-            fields=tuple(fields),
-        )
-        return ProgressView(card, result.next_lesson)
+        return ProgressView(progress_card(result), result.next_lesson)
 
     async def set_done(self, guild_id: int, user_id: int, slug: str, done: bool) -> DoneState:
         """Mark a lesson as done or not done (one conditional write: of two presses one changes it)."""
         lesson = await self.existing(slug, ", so it can't be marked")
-        title = _bold(lesson.title)
+        title = bold(lesson.title)
         if done:
             changed = await self.store.mark_done(guild_id, user_id, slug)
             first = f"✅ Marked {title} as done." if changed else f"You had already marked {title} as done."
@@ -304,7 +254,7 @@ class LessonService:
         result = await self.store.progress(guild_id, user_id)
         lines = [first, f"{progress_bar(result.done, result.total)} {result.done} of {result.total} lessons done."]
         if result.next_lesson is not None:
-            lines.append(f"Next up: {_bold(result.next_lesson.title)}")
+            lines.append(f"Next up: {bold(result.next_lesson.title)}")
         else:
             lines.append("That was the last one: you have finished the course! 🎉")
         return DoneState(slug, done, "\n".join(lines), result.next_lesson)
@@ -316,7 +266,7 @@ class LessonService:
         lesson = await self.named(topic)
         reason = form_too_long(lesson)
         if reason is not None:
-            raise UserError(f"{_bold(lesson.title)} can't be edited here: {reason}")
+            raise UserError(f"{bold(lesson.title)} can't be edited here: {reason}")
         return lesson.slug, form_values(lesson)
 
     async def save_form(self, slug: str | None, values: Mapping[str, str], *, editor: str) -> SavedLesson:
@@ -341,7 +291,7 @@ class LessonService:
             if not await self.store.update(lesson):
                 raise Conflict("That lesson was removed while you were editing it. Use `/lessons add` to add it again.")
             verb = "edited"
-        return SavedLesson(lesson, verb, named=f"{_bold(lesson.title)} (`{lesson.slug}`)")
+        return SavedLesson(lesson, verb, named=f"{bold(lesson.title)} (`{lesson.slug}`)")
 
     @staticmethod
     def form_problems_text(problems: Sequence[str]) -> str:
@@ -350,7 +300,7 @@ class LessonService:
     async def removal_question(self, topic: str) -> tuple[Lesson, str]:
         lesson = await self.named(topic)
         return lesson, (
-            f"Remove {_bold(lesson.title)} (`{lesson.slug}`) from the course? Learners' progress on it goes "
+            f"Remove {bold(lesson.title)} (`{lesson.slug}`) from the course? Learners' progress on it goes "
             "too. If it comes from a lesson file, also delete the file, or `/lessons reload` brings it back."
         )
 
@@ -359,7 +309,7 @@ class LessonService:
         lesson = await self.store.get(slug)
         if lesson is None or not await self.store.remove(slug):
             raise Conflict("That lesson was already removed.")
-        named = f"{_bold(lesson.title)} (`{slug}`)"
+        named = f"{bold(lesson.title)} (`{slug}`)"
         return f"Removed {named}.", f"removed lesson {named}."
 
     async def reload(self, *, remove_missing: bool = False, directory: Path | None = None) -> Reloaded:
