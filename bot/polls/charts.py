@@ -21,14 +21,13 @@ Functions:
 from __future__ import annotations
 
 import io
-import textwrap
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from bot.core.text import plural, truncate
+from bot.core.text import ELLIPSIS, plural
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -129,17 +128,53 @@ def chart_label(text: str) -> str:
     return " ".join(kept.split()) or "?"
 
 
-def _wrap(text: str, width: int, lines: int = 2) -> str:
-    """`text` in at most `lines` lines of `width` characters, the last cut with an ellipsis."""
-    if lines == 1 or len(text) <= width:
-        return truncate(text, width) or " "
-    wrapped = textwrap.wrap(text, width, max_lines=lines, placeholder="…", break_long_words=True)
-    return "\n".join(wrapped) or " "
+@lru_cache(maxsize=1)
+def _measurer() -> Any:
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(WIDTH_PX, HEIGHT_PX, DPI)
 
 
-def _chars_per_line(width_px: float, font_px: float, bold: bool = False) -> int:
-    """How many characters of DejaVu Sans at `font_px` fit in `width_px` (average advance ~0.58 em)."""
-    return max(8, int(width_px / (font_px * (0.72 if bold else 0.6))))
+@lru_cache(maxsize=4096)
+def _width(text: str, font_px: float, bold: bool) -> float:
+    """How wide `text` is drawn, in image pixels."""
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(family="DejaVu Sans", size=_pt(font_px), weight="bold" if bold else "normal")
+    width, _, _ = _measurer().get_text_width_height_descent(text, prop, ismath=False)
+    return float(width)
+
+
+def _cut(text: str, font_px: float, width_px: float, bold: bool) -> str:
+    """The longest start of `text` that fits `width_px`, with an ellipsis when cut."""
+    if _width(text, font_px, bold) <= width_px:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix whose "prefix…" fits
+        middle = (low + high + 1) // 2
+        if _width(text[:middle].rstrip() + ELLIPSIS, font_px, bold) <= width_px:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + ELLIPSIS
+
+
+def _fit(text: str, font_px: float, width_px: float, lines: int = 1, bold: bool = False) -> str:
+    """`text` wrapped at words into at most `lines` lines that each fit `width_px` when drawn at `font_px`;
+    the last line cut with an ellipsis if the text does not fit (measured, not guessed)."""
+    words = text.split()
+    out: list[str] = []
+    while words and len(out) < lines - 1:
+        line = words.pop(0)
+        while words and _width(f"{line} {words[0]}", font_px, bold) <= width_px:
+            line += " " + words.pop(0)
+        if _width(line, font_px, bold) > width_px:  # one word longer than the line
+            words.insert(0, line)
+            break
+        out.append(line)
+    if words:
+        out.append(_cut(" ".join(words), font_px, width_px, bold))
+    return "\n".join(out) or " "
 
 
 # -- drawing -------------------------------------------------------------------------------------------
@@ -172,7 +207,7 @@ def _png(figure: Figure) -> bytes:
 
 def _title(figure: Figure, title: str, subtitle: str = "") -> float:
     """Draw the title (two lines at most) and subtitle; returns the figure fraction where they end."""
-    lines = _wrap(chart_label(title), _chars_per_line(WIDTH_PX * 0.92, TITLE_PX, bold=True), 2)
+    lines = _fit(chart_label(title), TITLE_PX, WIDTH_PX * 0.94, 2, bold=True)
     figure.text(0.03, 0.975, lines, color=TEXT, fontsize=_pt(TITLE_PX), fontweight="bold", va="top")
     bottom = 0.975 - (lines.count("\n") + 1) * TITLE_PX * 1.2 / HEIGHT_PX
     if subtitle:
@@ -198,7 +233,7 @@ def results_figure(question: str, bars: Sequence[Bar], *, subtitle: str = "", to
     row_px = (top_of_bars - 0.03) * HEIGHT_PX / rows
     stacked = rows <= STACKED_ROWS  # the label above its bar; more answers: the label beside it
     label_px = max(min(MIN_LABEL_PX + 4, row_px * (0.5 if stacked else 0.72)), MIN_LABEL_PX - 2)
-    bar_px = max(row_px - label_px * 1.25, 8) if stacked else row_px * 0.62
+    bar_px = min(max(row_px - label_px * 1.25, 8), 56) if stacked else row_px * 0.62
     bar_left = 0.0 if stacked else 0.44
     axes = figure.add_axes((0.03, 0.03, 0.94, top_of_bars - 0.03))
     axes.set_axis_off()
@@ -213,7 +248,7 @@ def results_figure(question: str, bars: Sequence[Bar], *, subtitle: str = "", to
         axes.text(
             0,
             y if stacked else bar_top + bar_px / 2,
-            _wrap(chart_label(bar.label), _chars_per_line(label_width, label_px), 1),
+            _fit(chart_label(bar.label), label_px, label_width),
             color=TEXT,
             fontsize=_pt(label_px),
             va="top" if stacked else "center",
@@ -334,14 +369,14 @@ def question_trend_figure(title: str, weeks: Sequence[QuestionWeek], *, name_que
     split_axes.set_xticks(positions[::step], tick_labels[::step])
     split_axes.tick_params(axis="y", labelsize=_pt(MIN_LABEL_PX))
 
-    entry_chars = _chars_per_line(WIDTH_PX * (0.97 - left - plot_width - 0.03), MIN_LABEL_PX)
+    entry_px = WIDTH_PX * (0.99 - left - plot_width - 0.03) - MIN_LABEL_PX * 1.6  # less the colour key
     handles: list[Any] = []
     labels: list[str] = []
     for (question, label), _ in zip(named, range(LEGEND_ENTRIES), strict=False):
         number = questions.index(question) + 1
         prefix = f"Q{number}: " if several else ""
         handles.append(Patch(color=PALETTE[keys[(question, label)] % len(PALETTE)]))
-        labels.append(_wrap(prefix + chart_label(label), entry_chars, 1))
+        labels.append(_fit(prefix + chart_label(label), MIN_LABEL_PX, entry_px))
     if len(keys) > len(named):
         handles.append(Patch(color=other))
         labels.append("other answers")
@@ -361,7 +396,7 @@ def question_trend_figure(title: str, weeks: Sequence[QuestionWeek], *, name_que
         )
     if several and name_questions:
         shown = questions[:2] if len(questions) == 2 else questions[:1]  # two lines each, four lines of room
-        text = "\n".join(_wrap(f"Q{n + 1}: {chart_label(q)}", entry_chars, 2) for n, q in enumerate(shown))
+        text = "\n".join(_fit(f"Q{n + 1}: {chart_label(q)}", MIN_LABEL_PX, entry_px, 2) for n, q in enumerate(shown))
         if len(questions) > len(shown):
             text += f"\n+{plural(len(questions) - len(shown), 'more question')}"
         figure.text(legend_left + 0.01, top - 0.03, text, color=MUTED, fontsize=_pt(MIN_LABEL_PX), va="top")
