@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.core.text import escape_markdown
-from bot.polls.charts import Bar, TrendWeek, percent
+from bot.polls.charts import Bar, QuestionWeek, TrendWeek, percent
 from bot.polls.model import AnswerRecord, PollRecord
 
 BAR_WIDTH = 12
@@ -50,7 +50,20 @@ def chart_bars(poll: PollRecord) -> list[Bar]:
 def trend_weeks(polls: Sequence[PollRecord]) -> list[TrendWeek]:
     """One entry per week that had a poll, oldest first, labelled with the week's date."""
     weeks = []
-    for poll in sorted(polls, key=lambda p: (p.week or p.created_at.date(), p.id)):
+    for poll in _week_order(polls):
         day = poll.week or poll.created_at.date()
         weeks.append(TrendWeek(day.strftime("%b %d"), poll.voter_count, tuple(chart_bars(poll))))
     return weeks
+
+
+def question_weeks(polls: Sequence[PollRecord]) -> list[QuestionWeek]:
+    """As `trend_weeks`, with the question each week asked (queued questions differ from the schedule's), so
+    the trend draws one line per question and never mixes the answers of different questions."""
+    return [
+        QuestionWeek(week.label, poll.question, week.voters, week.bars)
+        for poll, week in zip(_week_order(polls), trend_weeks(polls), strict=True)
+    ]
+
+
+def _week_order(polls: Sequence[PollRecord]) -> list[PollRecord]:
+    return sorted(polls, key=lambda p: (p.week or p.created_at.date(), p.id))

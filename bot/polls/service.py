@@ -19,11 +19,11 @@ from bot.core.errors import Conflict, NotFound, UserError
 from bot.core.lifecycle import Forgotten
 from bot.core.text import clean_input, neutralise, plural, quote_inline, truncate
 from bot.polls import rules
-from bot.polls.charts import render_results, render_trend
+from bot.polls.charts import render_question_trend, render_results
 from bot.polls.export import polls_csv
 from bot.polls.model import Chart, Claim, Export, NewPoll, NewSchedule, PollRecord, ScheduleRecord, WeekRun
 from bot.polls.options import MAX_DURATION_HOURS, PollInputError, PollSpec, build_poll
-from bot.polls.results import chart_bars, share_base, shown_label, stamp, summary_lines, trend_weeks
+from bot.polls.results import chart_bars, question_weeks, share_base, shown_label, stamp, summary_lines
 from bot.polls.rules import ScheduleInputError, WeeklySlot
 from bot.polls.store import PollStore
 
@@ -370,7 +370,7 @@ class PollService:
         polls = [p for p in await self.store.schedule_polls(found.id) if not p.is_open]
         if not polls:
             raise UserError(f"Weekly poll #{found.id} has no closed weeks yet; the trend starts after the first.")
-        weeks = trend_weeks(polls)
+        weeks = question_weeks(polls)
         voters = [week.voters for week in weeks]
         name = f"poll-trend-{found.id}.png"
         card = Card(
@@ -380,7 +380,8 @@ class PollService:
             + f" · average {sum(voters) / len(voters):.1f}",
             image=name,
         )
-        return card, Chart(name, partial(render_trend, f"Weekly poll #{found.id}: {found.question}", weeks))
+        title = f"Weekly poll #{found.id}: {found.question}"
+        return card, Chart(name, partial(render_question_trend, title, weeks))
 
     async def export(self, guild_id: int, schedule_id: int | None = None) -> Export:
         if schedule_id is not None:

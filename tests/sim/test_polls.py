@@ -238,3 +238,24 @@ async def test_create_where_the_bot_cannot_post_says_so_and_stores_nothing(cours
     assert result.ephemeral and "I can't post in" in result.response.content
     assert message is None
     assert await store(simcord_bot).recent_polls(course.guild.id) == []
+
+
+async def test_list_wording_plurals_and_the_service_is_a_data_owner(course, simcord_bot):
+    _, message = await create_poll(course)
+    await course.learner.vote(message, answer=1)
+    listing = await course.learner.slash(course.channel("general"), "poll list")
+    value = listing.response.embeds[0].fields[0].value
+    assert value.startswith("Open, closes <t:") and "open ·" not in value and "[open]" not in value
+    assert "[go to the poll](" in value
+    await course.host.slash(course.channel("general"), "poll end", poll=1)
+    closed = await course.learner.slash(course.channel("general"), "poll list")
+    value = closed.response.embeds[0].fields[0].value
+    assert value.startswith("Closed · 1 voter · top: 🔍 SEO basics (1)")
+    results = course.channel("polls").last_message
+    assert results.content == "📊 The poll is closed. Results of “Which topic should the next live session cover?”"
+    assert "1 voter" in results.embeds[0].footer.text or results.embeds[0].fields[0].value == "1"
+
+    assert simcord_bot.services.polls in simcord_bot.services.data_owners()
+    forgotten = await simcord_bot.services.polls.forget_member(course.guild.id, course.learner.id)
+    assert forgotten.rows == 1
+    assert [a.seen_count for a in (await store(simcord_bot).get_poll(1)).answers] == [0, 0, 0]
