@@ -135,7 +135,7 @@ async def _run(settings: Settings, *, port: int, menu: bool) -> None:
                     plural(len(bot.guilds), "server"),
                     world.guild.name,
                 )
-                reader = LineReader() if menu and sys.stdin is not None and sys.stdin.isatty() else None
+                reader = LineReader() if menu and sys.stdin is not None else None
                 await serve(world, port=port, reader=reader, stop=stop)
         finally:
             await env.shutdown()
