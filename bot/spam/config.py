@@ -45,7 +45,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
         "solicitation_link": 0.7,  # fundraising, paid-to-click or shop listing site
         "profile_link": 0.4,  # link to a social-media profile or page
         "ip_host": 0.5,  # raw IP address instead of a domain name
-        "exact_anchor": 0.8,  # masked link whose text repeats its own domain or slug words (SEO)
+        "exact_anchor": 1.0,  # masked link whose text repeats its own domain or slug words (SEO)
         "commercial_anchor": 1.0,  # masked link whose text sells lists, data, links or traffic
         "scam_host": 1.0,  # the host model finds the name scam-like (scaled up to 1.5x by its certainty)
         "spam_text": 1.0,  # the message model finds the words around the link spam-like (half when unsure)

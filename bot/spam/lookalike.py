@@ -198,6 +198,19 @@ SCAM_TOKENS = (
     "generat",
     "roll",
     "bet",
+    "mint",
+    "seed",
+    "recover",
+    "restore",
+    "sync",
+    "unlock",
+    "validat",
+    "connect",
+    "dapp",
+    "appeal",
+    "ticket",
+    "airdrop",
+    "drops",
 )
 
 # Leetspeak and look-alike ASCII folded onto one letter; applied after Unicode confusables.

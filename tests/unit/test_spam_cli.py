@@ -152,3 +152,57 @@ def test_update_list_refuses_an_empty_file(data_copy: Path, writable: Path, tmp_
     assert not (writable / "spam" / "phishing-domains.txt").exists()
     assert (data_copy / "phishing-domains.txt").read_text() == before
     assert "left as it was" in capsys.readouterr().err
+
+
+# --- scan answers every line ----------------------------------------------------------------------
+
+
+def scan(lines: list[str]) -> list[dict[str, object]]:
+    from bot.spam.cli import scan_lines
+
+    return list(scan_lines(SpamEngine(), lines))
+
+
+def test_scan_answers_hostile_lines_and_goes_on() -> None:
+    lines = [
+        '{"content": "hi https://example.org", "author_id": Infinity}',
+        '{"content": "hi", "timestamp": "0001-01-01T00:30:00+05:00"}',
+        "[" * 100_000,
+        '{"content": "x", "author_id": 1e400}',
+        '{"content": "x", "channel_id": -Infinity}',
+        '{"content": "x", "author_id": NaN}',
+        '{"content": "x", "timestamp": "9999-12-31T23:59:59-05:00"}',
+        '{"content": "free robux at https://rob1ox-claim.click/x"}',
+    ]
+    out = scan(lines)
+    assert len(out) == len(lines)
+    assert all("error" in o for o in out[:7]), out
+    assert out[7]["action"] in ("flag", "delete")
+
+
+try:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover
+    pass
+else:
+    JSON_VALUES = st.recursive(
+        st.none() | st.booleans() | st.floats(allow_nan=True, allow_infinity=True) | st.integers() | st.text(),
+        lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+        max_leaves=10,
+    )
+    FIELDS = st.sampled_from(
+        ["content", "author_id", "channel_id", "timestamp", "account_age_days", "member_age_days", "mention_count"]
+    )
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.dictionaries(FIELDS, JSON_VALUES, max_size=5), max_size=6), st.lists(st.text(max_size=40)))
+    def test_scan_answers_every_line_with_a_verdict_or_an_error(
+        objects: list[dict[str, object]], raw: list[str]
+    ) -> None:
+        lines = [json.dumps(o, allow_nan=True) for o in objects] + [r.replace("\n", " ") for r in raw]
+        out = scan(lines)
+        assert len(out) == len(lines)
+        for line, answer in zip(lines, out, strict=True):
+            assert ("error" in answer) or answer["action"] in ("none", "flag", "delete"), (line, answer)
+            json.dumps(answer, allow_nan=False)  # every answer is strict JSON

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.spam.cards import defang
 from bot.spam.config import SpamConfig
 from bot.spam.engine import MessageContext, SpamEngine, Verdict, assess_text
 from bot.spam.flood import FloodCopy, FloodTracker
@@ -37,7 +36,8 @@ def test_seo_link_drop_in_a_sensible_post_is_flagged() -> None:
     text = seed_text().replace(SEED_PHRASE, f"[{SEED_PHRASE}](https://latestdatabase.com/germany-phone-number-list/)")
     verdict = assess_text(text)
     assert verdict.action == "flag"
-    assert {"spam_wording", "seo_anchor"} <= set(verdict.codes)
+    assert "spam_wording" in verdict.codes
+    assert {"seo_anchor", "exact_anchor", "commercial_anchor"} & set(verdict.codes)  # the anchor is the slug
     assert any("phone number list" in t for t in verdict.reason_texts)
 
 
@@ -176,7 +176,6 @@ def test_verdict_api() -> None:
         "dlscord.gift",
         "https://discord.com/gift",
     )
-    assert "[.]" in defang(link.url)  # how the incident post shows it
     assert verdict.flood_key is None  # assess_text is stateless
     with pytest.raises(dataclasses.FrozenInstanceError):
         verdict.score = 0  # type: ignore[misc]
@@ -283,3 +282,42 @@ def test_reconfigured_engine_keeps_the_floods_seen() -> None:
     verdict = changed.check(MessageContext(text, author_id=4, channel_id=3))
     assert "flood" in verdict.codes
     assert changed.config.flag_threshold == 1.2
+
+
+# --- models on, any input: bounded, explained, consistent ---------------------------------------------
+
+HOST_LABELS = st.text(alphabet=string.ascii_lowercase + string.digits + "-", min_size=1, max_size=20)
+HOSTS = st.builds(
+    lambda labels, tld: ".".join([*labels, tld]),
+    st.lists(HOST_LABELS, min_size=1, max_size=4),
+    st.sampled_from(["com", "xyz", "vercel.app", "pages.dev", "ru", "gift", "co.uk", "top"]),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(host=HOSTS, words=st.text(max_size=80), scheme=st.sampled_from(["https://", "HTTPS://", "Http://", "//", ""]))
+def test_any_host_in_any_sentence_gets_a_bounded_explained_verdict(host: str, words: str, scheme: str) -> None:
+    verdict = SpamEngine().assess(f"{words} {scheme}{host}/x")
+    assert 0 <= verdict.score < 100
+    assert verdict.flagged == (verdict.score >= 1.0) or verdict.action == "delete"
+    for reason in verdict.reasons:
+        assert reason.detail and reason.weight > 0
+        if reason.code == "scam_host":
+            assert reason.detail.startswith("host looks like a scam domain (")
+
+
+@settings(max_examples=100, deadline=None)
+@given(host=HOSTS)
+def test_the_model_score_of_a_host_does_not_depend_on_case_or_www(host: str) -> None:
+    engine = SpamEngine()
+    lower = engine.assess(f"see https://{host}/a").codes
+    upper = engine.assess(f"see https://WWW.{host.upper()}/a").codes
+    assert ("scam_host" in lower) == ("scam_host" in upper)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(min_value=1, max_value=2000))
+def test_hosts_of_any_number_of_labels_are_handled(n: int) -> None:
+    text = ("https://" + "a." * n + "com")[:4000]
+    verdict = SpamEngine().assess(text)
+    assert all(len(link.host) <= 253 for link in verdict.links)
