@@ -20,8 +20,9 @@ from bot.core.text import truncate
 from bot.permissions import Role
 from bot.stories.messages import withdraw_question
 from bot.stories.service import StoryService
-from cogs.stories.buttons import PagerView, ShareStoryModal, WithdrawConfirm, review_view
+from cogs.stories.buttons import ShareStoryModal, review_view
 from cogs.stories.render import post_review, reply_cards
+from cogs.stories.views import PagerView, WithdrawConfirm
 
 log = logging.getLogger(__name__)
 
