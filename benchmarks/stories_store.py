@@ -13,9 +13,10 @@ import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.render import embed
 from bot.storage.database import open_database
 from bot.storage.stories import StoryStore
-from bot.stories.embeds import public_embeds, review_embeds
+from bot.stories.cards import public_cards, review_cards
 from bot.stories.export import to_csv, to_json
 from bot.stories.model import NewStory, Story, StoryStatus, StoryText
 
@@ -83,8 +84,8 @@ async def main() -> None:
         )
         start = time.perf_counter()
         for _ in range(rounds):
-            review_embeds(longest)
-            public_embeds(longest)
+            [embed(card) for card in review_cards(longest)]
+            [embed(card) for card in public_cards(longest)]
         timed("render longest story (review + public)", time.perf_counter() - start, rounds)
 
         everything = await store.all_stories(GUILD)
