@@ -179,3 +179,21 @@ async def test_mod_log_names_the_moderator_and_says_edited_and_approved(
     assert moderator is not None
     expected = f"{person(moderator.display_name, moderator.id)} edited and approved story #1 “Giveaway on Instagram”."
     assert expected in [m.content for m in course.channel("mod-log").history()]
+
+
+async def test_forget_me_erases_stories_and_removes_their_posts(course: CourseWorld, simcord_bot: CourseBot) -> None:
+    assert simcord_bot.services.stories in simcord_bot.services.data_owners()
+    await share_story(course)
+    await course.moderator.click(review_post(course), label="Approve")
+    story = await stored(simcord_bot, course, 1)
+    assert story.post_message_id is not None
+
+    asked = await course.learner.slash(course.channel("general"), "privacy forget-me")
+    assert asked.response is not None
+    await course.learner.click(asked.response.message, label="Erase my data")
+    erased = await stored(simcord_bot, course, 1)
+    assert erased.author_id == 0 and erased.text.title == "" and erased.status is StoryStatus.WITHDRAWN
+    assert not any(m.id == story.post_message_id for m in course.channel("stories").history())
+    assert course.channel("stories").threads == []
+    assert not any(m.id == story.queue_message_id for m in course.channel("mod-queue").history())
+    assert "Stories" in simcord_bot.services.stories.stored_data()
