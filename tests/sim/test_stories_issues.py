@@ -66,8 +66,9 @@ async def test_withdraw_while_the_approval_is_being_published(
 
     monkeypatch.setattr(service, "published", author_withdraws_first)
     approved = await course.moderator.click(review_post(course), label="Approve")
-    assert "The author withdrew story #1 “Giveaway on Instagram” while it was being published; I took the post down" in (
-        approved.followups[0].content
+    assert (
+        "The author withdrew story #1 “Giveaway on Instagram” while it was being published; I took the post down"
+        in (approved.followups[0].content)
     )
     story = await stored(simcord_bot, course, 1)
     assert story.status is StoryStatus.WITHDRAWN and story.post_message_id is None
