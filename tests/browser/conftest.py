@@ -46,8 +46,10 @@ def missing_browser() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser() -> Iterator[Any]:
+    """A headless Chromium for one test (Playwright's sync API holds an event loop while it runs, so it must
+    not outlive the test: the async SimCord tests that follow need the thread's loop free)."""
     reason = missing_browser()
     if reason is not None:
         if os.environ.get("CI") == "true":
