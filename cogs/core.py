@@ -11,6 +11,8 @@ from discord.ext import commands
 from bot import notify
 from bot.app import CourseBot
 from bot.checks import member_roles, require, required_role
+from bot.core.limits import EMBED_FIELD_VALUE
+from bot.core.text import quote_inline, truncate
 from bot.errors import UserError
 from bot.guild_config import BotRole, Channel
 from bot.permissions import Role
@@ -25,6 +27,26 @@ BOT_CHANNEL_PERMISSIONS = (
 )
 
 
+# Channels only moderators should read, and what @everyone would see in each.
+STAFF_ONLY = {
+    Channel.MOD_QUEUE: "the reviews there, including the names of authors who asked to be anonymous",
+    Channel.MOD_LOG: "the moderation log there, with the names of everyone moderated",
+}
+TIMEZONE_ECHO = 60  # characters of a refused time zone name echoed back
+
+
+def public_staff_warning(which: Channel, channel: discord.TextChannel) -> str | None:
+    """A warning when a review or log channel is readable by @everyone, else None."""
+    exposed = STAFF_ONLY.get(which)
+    if exposed is None or not channel.permissions_for(channel.guild.default_role).view_channel:
+        return None
+    return (
+        f"Warning: {channel.mention} is visible to @everyone, so every learner would see {exposed}. "
+        f"The spam filter also skips review and log channels, so posts in {channel.mention} are no longer "
+        "checked. Pick a channel only moderators can see, or hide this one from @everyone."
+    )
+
+
 def missing_channel_permissions(channel: discord.TextChannel) -> list[str]:
     perms = channel.permissions_for(channel.guild.me)
     return [name.replace("_", " ") for name in BOT_CHANNEL_PERMISSIONS if not getattr(perms, name)]
@@ -34,7 +56,7 @@ def chunk_lines(lines: list[str], limit: int) -> list[str]:
     """Join lines into blocks of at most `limit` characters (an embed field's limit)."""
     chunks: list[str] = []
     for line in lines:
-        line = line[:limit]
+        line = truncate(line, limit)
         if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
             chunks[-1] += "\n" + line
         else:
@@ -81,12 +103,17 @@ class Core(commands.Cog):
         if not changes:
             raise UserError("Pick at least one channel to set (mod_queue, stories, polls or mod_log).")
         assert interaction.guild is not None
-        await self.bot.guild_config.store.update(interaction.guild.id, discord.utils.utcnow().isoformat(), **changes)
+        await self.bot.guild_config.store.update(interaction.guild.id, self.bot.clock.now().isoformat(), **changes)
         lines = [f"{which.purpose.capitalize()}: {ch.mention}" for which, ch in chosen.items() if ch is not None]
         warnings = [
             f"I can't use {ch.mention} yet: missing {', '.join(missing)}."
             for ch in chosen.values()
             if ch is not None and (missing := missing_channel_permissions(ch))
+        ]
+        warnings += [
+            warning
+            for which, ch in chosen.items()
+            if ch is not None and (warning := public_staff_warning(which, ch)) is not None
         ]
         await interaction.response.send_message("\n".join(["Saved.", *lines, *warnings]), ephemeral=True)
         await notify.mod_log(self.bot, interaction.guild, f"{interaction.user} set channels: " + "; ".join(lines))
@@ -107,7 +134,7 @@ class Core(commands.Cog):
         assert interaction.guild is not None
         if any(role is not None and role.is_default() for role in chosen.values()):
             raise UserError("@everyone can't be the moderator or host role: pick a role only some members have.")
-        await self.bot.guild_config.store.update(interaction.guild.id, discord.utils.utcnow().isoformat(), **changes)
+        await self.bot.guild_config.store.update(interaction.guild.id, self.bot.clock.now().isoformat(), **changes)
         lines = [f"{which.default_name}: {role.mention}" for which, role in chosen.items() if role is not None]
         await interaction.response.send_message("\n".join(["Saved.", *lines]), ephemeral=True)
         await notify.mod_log(self.bot, interaction.guild, f"{interaction.user} set roles: " + "; ".join(lines))
@@ -117,11 +144,10 @@ class Core(commands.Cog):
     @require(Role.ADMIN)
     async def setup_timezone(self, interaction: discord.Interaction, name: str) -> None:
         if not is_timezone(name):
-            raise UserError(f"{name!r} is not a time zone I know. Pick one from the list, e.g. Europe/London.")
+            shown = quote_inline(name, TIMEZONE_ECHO)
+            raise UserError(f"“{shown}” is not a time zone I know. Pick one from the list, e.g. Europe/London.")
         assert interaction.guild is not None
-        await self.bot.guild_config.store.update(
-            interaction.guild.id, discord.utils.utcnow().isoformat(), timezone=name
-        )
+        await self.bot.guild_config.store.update(interaction.guild.id, self.bot.clock.now().isoformat(), timezone=name)
         await interaction.response.send_message(f"Saved. Server time zone: {name}.", ephemeral=True)
 
     @setup_timezone.autocomplete("name")
@@ -144,6 +170,8 @@ class Core(commands.Cog):
                 value = channel.mention + ("" if configured else f" (found by name #{which.default_name})")
                 if missing := missing_channel_permissions(channel):
                     value += f"\nI am missing: {', '.join(missing)}"
+                if public_staff_warning(which, channel) is not None:
+                    value += "\nVisible to @everyone: learners can read it and the spam filter skips it."
             embed.add_field(name=which.purpose.capitalize(), value=value, inline=False)
         for role_kind in BotRole:
             role = await self.bot.guild_config.resolve_role(guild, role_kind)
@@ -168,7 +196,7 @@ class Core(commands.Cog):
                 grouped[role].append(f"`/{command.qualified_name}`: {command.description}")
         embed = discord.Embed(title="Course bot commands", colour=discord.Colour.blurple())
         for role in Role:
-            for index, chunk in enumerate(chunk_lines(sorted(grouped.get(role, [])), 1024)):
+            for index, chunk in enumerate(chunk_lines(sorted(grouped.get(role, [])), EMBED_FIELD_VALUE)):
                 name = f"For {role.label.lower()}" + (" (more)" if index else "")
                 embed.add_field(name=name, value=chunk, inline=False)
         embed.set_footer(text=self.bot.settings.course_name)
