@@ -8,7 +8,9 @@ can read the database file (the bot's operator, not a moderator in Discord) coul
 and match them; there are few enough ids that the hash alone protects nothing against a reader of the
 secret. So when the poll closes, in the same transaction as its totals are kept, the secret AND the
 ballots are deleted: afterwards nothing anywhere links a vote to a voter, and only per-answer totals remain
-(for the results chart, trends and export). With `hidden_results` nobody sees counts before the close.
+(for the results chart, trends and export). With `hidden_results` nobody sees counts before the close;
+without it the post shows live counts, which move with each vote, so someone watching the count while a
+friend votes could guess that one vote: hosts who want none of that choose `hidden_results`.
 
 `AnonymousPollService` is the use cases (no discord) and the feature's DataOwner.
 """
@@ -27,7 +29,7 @@ from bot.core.errors import NotFound, UserError
 from bot.core.lifecycle import Forgotten
 from bot.core.text import neutralise, plural, quote_inline
 from bot.polls.anonymous_store import AnonymousPoll, AnonymousPollStore, Cast, NewAnonymousPoll
-from bot.polls.charts import Bar, chart_label, percent
+from bot.polls.charts import Bar, QuestionWeek, chart_label, percent
 from bot.polls.options import DEFAULT_DURATION_HOURS, PollInputError, build_poll
 
 SECRET_BYTES = 32
@@ -193,6 +195,13 @@ class AnonymousPollService:
     async def closed_polls(self, guild_id: int) -> list[AnonymousPoll]:
         """Closed polls with their per-answer totals, oldest first (for trends and export)."""
         return await self.store.closed_polls(guild_id)
+
+    async def trend_weeks(self, guild_id: int) -> list[QuestionWeek]:
+        """The closed polls as trend points for `charts.render_question_trend`, one line per question."""
+        return [
+            QuestionWeek(poll.created_at.strftime("%b %d"), poll.question, poll.voters, tuple(self.chart_bars(poll)))
+            for poll in await self.closed_polls(guild_id)
+        ]
 
     # -- what people see -------------------------------------------------------------------------
 

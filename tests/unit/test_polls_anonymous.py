@@ -148,6 +148,9 @@ async def test_polls_close_by_time_and_keep_totals(service: AnonymousPollService
     totals = await service.closed_polls(10)
     assert [(p.id, p.voters, [a.count for a in p.answers]) for p in totals] == [(early.id, 1, [0, 0, 1])]
     assert service.chart_bars(totals[0])[0].label == "SEO"  # no emoji on charts
+    [week] = await service.trend_weeks(10)
+    assert (week.label, week.question, week.voters) == ("Mar 02", "Which topic?", 1)
+    assert [(bar.label, bar.count) for bar in week.bars] == [("SEO", 0), ("Ads", 0), ("Email", 1)]
 
 
 async def test_invalid_input_lists_every_problem_and_stores_nothing(
