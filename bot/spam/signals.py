@@ -210,7 +210,11 @@ class LinkSignals:
                     add(Reason("phishing_list", config.weight("phishing_list"), f"known phishing host: {entry}"))
             if fact.project:
                 continue
-            if ("=" in link.path or "/" in link.path) and _REFERRAL_RE.search(link.path):
+            if (
+                ("=" in link.path or "/" in link.path)
+                and link.registered_domain not in _FORUM_PATHS
+                and _REFERRAL_RE.search(link.path)
+            ):
                 add(
                     Reason(
                         "referral_link", config.weight("referral_link"), f"referral or affiliate link: {_show(link)}"
@@ -236,6 +240,7 @@ class LinkSignals:
 
 
 BRAND_NAMES = frozenset(BRANDS)
+_FORUM_PATHS = frozenset({"reddit.com", "redd.it"})  # /r/<subreddit> is a forum, not a referral
 _DECIDED = frozenset({"phishing_list", "blocked_domain", "lookalike"})  # the host model adds nothing to these
 
 

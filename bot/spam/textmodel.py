@@ -31,7 +31,7 @@ TEXT_FLAG_RATE = 0.02  # legitimate link posts the text score alone may flag
 
 _WORD_RE = re.compile(r"[^\W\d_]{2,}|#(?:long)?num|[$£€]|!{2,}")
 _NUM_RE = re.compile(r"\d+")
-_LOWER_RE = re.compile(r"[^\W\d_A-Z]")  # lowercase and uncased letters (approximately)
+_LOWER_RE = re.compile(r"[a-z]")
 _UPPER_RE = re.compile(r"[A-Z]")
 _VIDEO = frozenset({"youtube.com", "youtu.be", "vimeo.com", "twitch.tv", "tiktok.com"})
 _STOP = frozenset(
@@ -96,11 +96,8 @@ def tokens(extraction: Extraction, project_hosts: frozenset[str] = frozenset()) 
     low = rest.lower()
     words = _NUM_RE.sub(_num, low)
     words_list = _WORD_RE.findall(words)[:400]
-    if len(words_list) >= 3:
-        lowers = len(_LOWER_RE.findall(rest))
-        uppers = len(_UPPER_RE.findall(rest))
-        if uppers + lowers >= 12 and uppers > lowers:
-            out.append("S:shout")
+    if len(words_list) >= 3 and _LOWER_RE.search(rest) is None and len(_UPPER_RE.findall(rest)) >= 12:
+        out.append("S:shout")  # written in capitals only
     if len(words_list) < 4:
         out.append("S:short")
     out += words_list
