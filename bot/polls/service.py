@@ -10,31 +10,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from functools import partial
 
 from bot.core import limits
-from bot.core.cards import Card, Field, Tone
+from bot.core.cards import Card
 from bot.core.clock import Clock
 from bot.core.errors import Conflict, NotFound, UserError
 from bot.core.lifecycle import Forgotten
-from bot.core.text import clean_input, neutralise, plural, quote_inline, truncate
-from bot.polls import rules
-from bot.polls.charts import render_question_trend, render_results
+from bot.core.text import clean_input, plural, truncate
+from bot.polls import cards, rules
 from bot.polls.export import polls_csv
 from bot.polls.model import Chart, Claim, Export, NewPoll, NewSchedule, PollRecord, ScheduleRecord, WeekRun
 from bot.polls.options import MAX_DURATION_HOURS, PollInputError, PollSpec, build_poll
-from bot.polls.results import chart_bars, question_weeks, share_base, shown_label, stamp, summary_lines
 from bot.polls.rules import ScheduleInputError, WeeklySlot
 from bot.polls.store import PollStore
 
 RECENT_SHOWN = 10
-SCHEDULES_SHOWN = 10
-"""Schedules listed in one embed: ten fields of up to ~500 characters stay within Discord's 6,000."""
-QUEUE_SHOWN = 12
-"""Queued questions listed in one message: twelve lines of up to ~130 characters stay within 2,000."""
 PROBLEMS_SHOWN = 8
 """Problems listed in one refusal; the rest are counted."""
-QUESTION_ECHO = 90
 
 
 def refusal(head: str, problems: list[str]) -> UserError:
@@ -156,55 +148,18 @@ class PollService:
 
     @staticmethod
     def closed_text(record: PollRecord) -> str:
-        return f"📊 The poll is closed. Results of “{quote_inline(record.question, QUESTION_ECHO)}”"
+        return cards.closed_text(record)
 
-    def results(self, record: PollRecord) -> tuple[Card, Chart]:
+    @staticmethod
+    def results(record: PollRecord) -> tuple[Card, Chart]:
         """The results card (final once closed, so far while open) and its chart."""
-        final = not record.is_open
-        state = "Final results" if final else "Results so far"
-        subtitle = f"{state} · {plural(record.voter_count, 'voter')}"
-        if record.counts_source == "seen":
-            subtitle += " · votes the bot saw (the poll message was deleted)"
-        footer = f"Poll #{record.id} · {state.lower()}"
-        if record.multiselect:
-            footer += " · several answers allowed: shares are of voters"
-        if record.counts_source == "seen":
-            footer += " · the poll message was deleted, so these are the votes the bot saw"
-        name = f"poll-{record.id}.png"
-        when = record.ended_at or record.ends_at
-        card = Card(
-            title=neutralise(record.question),
-            description="\n".join(summary_lines(record)),
-            fields=(
-                Field("Voters", f"{record.voter_count:,}", inline=True),
-                Field("Closed" if final else "Closes", stamp(when, "R"), inline=True),
-            ),
-            footer=footer,
-            tone=Tone.INFO,
-            url=record.jump_url(),
-            image=name,
-        )
-        draw = partial(render_results, record.question, chart_bars(record), subtitle=subtitle, total=share_base(record))
-        return card, Chart(name, draw)
+        return cards.results(record)
 
     async def recent(self, guild_id: int) -> Card:
         polls = await self.store.recent_polls(guild_id, limit=RECENT_SHOWN)
         if not polls:
             raise NotFound("No polls yet in this server.")
-        fields = []
-        for record in polls:
-            if record.is_open:
-                state = f"Open, closes {stamp(record.ends_at, 'R')} · {record.voter_count:,} voted so far"
-            else:
-                top = max(record.answers, key=lambda a: a.count, default=None)
-                leader = f" · top: {shown_label(top)} ({top.count:,})" if top and top.count else ""
-                state = f"Closed · {plural(record.voter_count, 'voter')}{leader}"
-            url = record.jump_url()
-            link = f" · [go to the poll]({url})" if url else ""
-            fields.append(Field(f"#{record.id} {neutralise(record.question)}", state + link))
-        return Card(
-            title="Recent polls", fields=tuple(fields), footer="/poll results shows the counts and chart of any poll"
-        )
+        return cards.recent(polls)
 
     async def poll_choices(self, guild_id: int, query: str, *, open_only: bool) -> list[tuple[str, int]]:
         found = await self.store.search_polls(guild_id, query, open_only=open_only, limit=limits.AUTOCOMPLETE_CHOICES)
@@ -290,28 +245,7 @@ class PollService:
         found = await self.store.schedules(guild_id)
         if not found:
             raise NotFound("No weekly polls yet. Create one with `/poll schedule`.")
-        fields = []
-        for schedule in found[:SCHEDULES_SHOWN]:
-            if schedule.paused:
-                state = "⏸️ paused (`/poll resume` to restart)"
-            else:
-                due = schedule.next_run_at
-                state = f"next: {stamp(due, 'F')} ({stamp(due, 'R')})"
-            fields.append(
-                Field(
-                    f"#{schedule.id} {neutralise(schedule.question)}",
-                    f"{schedule.slot.describe()} in <#{schedule.channel_id}> · open for "
-                    f"{plural(schedule.duration_hours, 'hour')} · {plural(schedule.queued, 'queued question')}\n"
-                    f"{state}",
-                )
-            )
-        footer = None
-        if len(found) > SCHEDULES_SHOWN:
-            footer = (
-                f"The first {SCHEDULES_SHOWN} of {plural(len(found), 'weekly poll')}; "
-                "the schedule option of /poll pause and /poll unschedule finds the others."
-            )
-        return Card(title="Weekly polls", fields=tuple(fields), footer=footer)
+        return cards.schedules(found)
 
     async def pause(self, guild_id: int, schedule_id: int) -> ScheduleRecord:
         found = await self.get_schedule(guild_id, schedule_id)
@@ -346,20 +280,7 @@ class PollService:
 
     async def queue_text(self, guild_id: int, schedule_id: int) -> str:
         found = await self.get_schedule(guild_id, schedule_id)
-        items = await self.store.queue(found.id)
-        if not items:
-            return (
-                f"Nothing queued: weekly poll #{found.id} asks “{quote_inline(found.question, QUESTION_ECHO)}” "
-                "each week."
-            )
-        lines = [
-            f"{n}. {stamp(rules.nth_run(found.slot, found.next_run_at, n), 'D')}: "
-            f"{quote_inline(item.question, QUESTION_ECHO)}"
-            for n, item in enumerate(items[:QUEUE_SHOWN], start=1)
-        ]
-        if len(items) > QUEUE_SHOWN:
-            lines.append(f"… and {len(items) - QUEUE_SHOWN:,} more queued.")
-        return truncate(f"Coming up on weekly poll #{found.id}:\n" + "\n".join(lines), limits.MESSAGE_CONTENT)
+        return cards.queue(found, await self.store.queue(found.id))
 
     async def schedule_choices(self, guild_id: int, query: str) -> list[tuple[str, int]]:
         found = await self.store.search_schedules(guild_id, query, limit=limits.AUTOCOMPLETE_CHOICES)
@@ -370,18 +291,7 @@ class PollService:
         polls = [p for p in await self.store.schedule_polls(found.id) if not p.is_open]
         if not polls:
             raise UserError(f"Weekly poll #{found.id} has no closed weeks yet; the trend starts after the first.")
-        weeks = question_weeks(polls)
-        voters = [week.voters for week in weeks]
-        name = f"poll-trend-{found.id}.png"
-        card = Card(
-            title=f"Weekly poll #{found.id}: {neutralise(found.question)}",
-            description=f"{plural(len(weeks), 'week')} · voters per week: "
-            + ", ".join(f"{n:,}" for n in voters)
-            + f" · average {sum(voters) / len(voters):.1f}",
-            image=name,
-        )
-        title = f"Weekly poll #{found.id}: {found.question}"
-        return card, Chart(name, partial(render_question_trend, title, weeks))
+        return cards.trend(found, polls)
 
     async def export(self, guild_id: int, schedule_id: int | None = None) -> Export:
         if schedule_id is not None:
