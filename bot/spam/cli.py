@@ -126,7 +126,12 @@ def _timestamp(value: Any) -> datetime:
 
 
 def verdict_json(verdict: Verdict) -> dict[str, Any]:
-    return {"action": verdict.action, "score": verdict.score, "reasons": verdict.reason_texts}
+    return {
+        "action": verdict.action,
+        "score": verdict.score,
+        "probability": round(verdict.probability, 4),
+        "reasons": verdict.reason_texts,
+    }
 
 
 def scan_lines(engine: SpamEngine, lines: Iterable[str]) -> Iterator[dict[str, Any]]:

@@ -10,6 +10,7 @@ that cannot contain a link costs one regular-expression pre-check plus the flood
 
 from __future__ import annotations
 
+import math
 import time
 import zlib
 from collections.abc import Sequence
@@ -84,6 +85,14 @@ class Verdict:
     reasons: tuple[Reason, ...]
     links: tuple[Link, ...]
     flood_key: str | None = None
+
+    @property
+    def probability(self) -> float:
+        """The score as a calibrated probability of spam (0 to 1), fitted out of fold on the course
+        messages by `coursebot spam train` (see `models.json`, "calibration")."""
+        a, b = _calibration()
+        z = max(-40.0, min(40.0, a * self.score + b))
+        return 1.0 / (1.0 + math.exp(-z))
 
     @property
     def reason_texts(self) -> list[str]:
@@ -296,6 +305,14 @@ class SpamEngine:
         ):
             action = "delete"
         return _make_verdict(score, action, tuple(reasons), links, key)
+
+
+@lru_cache(maxsize=1)
+def _calibration() -> tuple[float, float]:
+    from bot.spam.hostmodel import _meta
+
+    found = _meta().get("calibration") or {}
+    return float(found.get("a", 2.0)), float(found.get("b", -2.0))
 
 
 def _text_key(author_id: int, content: str, _crc32: Any = zlib.crc32) -> str:

@@ -17,10 +17,9 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from bot.spam import logreg
 from bot.spam.links import Extraction, extract
@@ -101,7 +100,7 @@ def tokens(extraction: Extraction, project_hosts: frozenset[str] = frozenset()) 
     if len(words_list) < 4:
         out.append("S:short")
     out += words_list
-    out += [f"{a} {b}" for a, b in zip(words_list, words_list[1:]) if a not in _STOP or b not in _STOP]
+    out += [f"{a} {b}" for a, b in pairwise(words_list) if a not in _STOP or b not in _STOP]
     return out
 
 
@@ -229,6 +228,7 @@ class TextResult:
     model: TextModel
     meta: dict[str, Any]
     weights_bytes: bytes
+    folds: tuple[Any, ...] = ()  # (weights, bias, held-out course samples) of each fold, for calibration
 
 
 COURSE_WEIGHT = 6.0  # a course message counts as this many corpus rows: the community it guards
@@ -263,7 +263,7 @@ def course_fold(sample: Sample) -> int:
 
 
 def cv_thresholds(
-    samples: Sequence[Sample], toks: Sequence[Sequence[str]], *, epochs: int
+    samples: Sequence[Sample], toks: Sequence[Sequence[str]], *, epochs: int, folds_out: list[Any] | None = None
 ) -> tuple[float, float, dict[str, Any]]:
     """Thresholds from out-of-fold scores of the course messages: `threshold` flags at most
     TEXT_FLAG_RATE of the legitimate ones, `lower` (half a flag) at most three times that."""
@@ -281,6 +281,8 @@ def cv_thresholds(
             row_weights=[weights_rows[i] for i in keep],
         )
         model = TextModel(weights, bias, 1.0, 1.0)
+        if folds_out is not None:
+            folds_out.append((weights, bias, [samples[i] for i in test]))
         for i in test:
             (spam if labels[i] else ham).append(model.probability(toks[i]))
     threshold = min(0.97, max(0.6, logreg.threshold_at_rate(ham, TEXT_FLAG_RATE))) if ham else 0.9
@@ -302,7 +304,8 @@ def train_text(corpora: Path, *, small: bool = False) -> TextResult:
     weights, bias = fit_text(
         toks, [s.spam for s in samples], epochs=60 if small else 150, row_weights=row_weights(samples)
     )
-    threshold, lower, oof = cv_thresholds(samples, toks, epochs=60 if small else 150)
+    folds: list[Any] = []
+    threshold, lower, oof = cv_thresholds(samples, toks, epochs=60 if small else 150, folds_out=folds)
     data = {"bias": bias, "threshold": threshold, "lower": lower, "weights": weights}
     raw = (json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
     meta = {
@@ -312,4 +315,4 @@ def train_text(corpora: Path, *, small: bool = False) -> TextResult:
         "rows": len(samples),
         "course_cv": oof,
     }
-    return TextResult(model_from_json(data), meta, raw)
+    return TextResult(model_from_json(data), meta, raw, tuple(folds))

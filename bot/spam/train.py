@@ -280,10 +280,47 @@ def train_all(corpora: Path, *, small: bool = False) -> dict[str, bytes]:
     meta = {
         "host": {"threshold": host.threshold, "dim": hostmodel.DIM, "report": host.report},
         "text": text.meta,
+        "calibration": calibrate(host, text),
         "small": small,
     }
     return {
         hostmodel.WEIGHTS_FILE: npy_bytes(host.weights),
         textmodel.WEIGHTS_FILE: text.weights_bytes,
         hostmodel.META_FILE: meta_bytes(meta),
+    }
+
+
+def calibrate(host: HostResult, text: Any) -> dict[str, Any]:
+    """One probability from the verdict's score (rule signals plus both model reasons): a logistic
+    regression of "spam" on the score of each course message, scored out of fold (its fold's
+    message model never saw it). The flag threshold stays at the score for which at most 2 % of
+    the legitimate course posts are flagged; the probability there is reported."""
+    from bot.spam.engine import SpamEngine
+    from bot.spam.textmodel import TextModel
+
+    host_model = hostmodel.HostModel(host.weights, host.threshold)
+    meta = text.meta
+    scores: list[float] = []
+    labels: list[int] = []
+    for weights, bias, held in text.folds:
+        engine = SpamEngine(
+            host_model=host_model, text_model=TextModel(weights, bias, meta["threshold"], meta["lower"])
+        )
+        for sample in held:
+            scores.append(min(10.0, engine.assess(sample.text).score))
+            labels.append(int(sample.spam))
+    if not scores or len(set(labels)) < 2:
+        return {"a": 1.0, "b": -1.0, "rows": len(scores)}
+    w = logreg.fit_dense(np.asarray(scores, dtype=np.float64).reshape(-1, 1), labels, l2=1e-3, epochs=1500)
+    a, b = round(float(w[0]), 5), round(float(w[1]), 5)
+    ham = [sc for sc, y in zip(scores, labels, strict=True) if not y]
+    spam = [sc for sc, y in zip(scores, labels, strict=True) if y]
+    at_flag = 1.0 / (1.0 + float(np.exp(-(a * 1.0 + b))))
+    return {
+        "a": a,
+        "b": b,
+        "rows": len(scores),
+        "probability_at_flag_threshold": round(at_flag, 4),
+        "course_ham_flagged": round(sum(s >= 1.0 for s in ham) / max(1, len(ham)), 4),
+        "course_spam_flagged": round(sum(s >= 1.0 for s in spam) / max(1, len(spam)), 4),
     }

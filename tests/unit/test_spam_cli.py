@@ -36,7 +36,8 @@ def test_scan_writes_one_line_per_message_in_order(tmp_path: Path, capsys) -> No
         capsys,
     )
     assert len(out) == 6
-    assert out[0] == {"action": "none", "score": 0.0, "reasons": []}
+    assert {k: out[0][k] for k in ("action", "score", "reasons")} == {"action": "none", "score": 0.0, "reasons": []}
+    assert 0 <= out[0]["probability"] < 0.5 < out[1]["probability"] <= 1
     assert out[1]["action"] == "delete" and any("phishing" in r for r in out[1]["reasons"])
     assert out[2]["error"].startswith("line 3: not JSON")
     assert out[3] == {"error": 'line 4: "content" must be a string'}

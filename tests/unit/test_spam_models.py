@@ -167,3 +167,11 @@ def test_train_rebuilds_the_shipped_weights_bit_for_bit(tmp_path: Path) -> None:
     assert weights.shape == (hostmodel.DIM + 1,) and weights.dtype == np.float32
     report = json.loads((tmp_path / hostmodel.META_FILE).read_text())["host"]["report"]
     assert report["benign_flagged"] <= 0.005
+
+
+def test_the_calibrated_probability_rises_with_the_score() -> None:
+    engine = SpamEngine()
+    clean = engine.assess("the lecture notes are at https://www.futurelearn.com/courses/digital-marketing")
+    scam = engine.assess("claim your reward now https://c0inbase-reward-claim.top/x")
+    assert 0 <= clean.probability < 0.5 < scam.probability <= 1
+    assert scam.flagged and not clean.flagged
