@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Sequence
 
-from bot.polls.models import PollRecord
+from bot.polls.model import PollRecord
 
 COLUMNS = (
     "poll_id",
