@@ -72,6 +72,7 @@ def wait_for_channel(page: Any, name: str, timeout: float = 15_000) -> None:
         arg=name,
         timeout=timeout,
     )
+    wait_settled(page)
 
 
 def timeline_text(page: Any) -> str:
