@@ -36,6 +36,7 @@ SECRET_BYTES = 32
 BAR_WIDTH = 12
 ECHO = 60
 """An answer echoed in a reply is cut to this many characters."""
+QUESTION_ECHO = 90
 
 
 def voter_key(secret: bytes, user_id: int) -> str:
@@ -189,6 +190,12 @@ class AnonymousPollService:
     async def next_due(self) -> datetime | None:
         return await self.store.next_due()
 
+    async def seconds_to_next_close(self, longest: timedelta) -> float:
+        """How long a timer should wait for the next close: at most `longest`, never negative."""
+        due, now = await self.store.next_due(), self.clock.now()
+        target = min(due or now + longest, now + longest)
+        return max((target - now).total_seconds(), 0.0)
+
     async def results_posted(self, poll_id: int, message_id: int) -> None:
         await self.store.set_results_message(poll_id, message_id)
 
@@ -241,6 +248,23 @@ class AnonymousPollService:
             image=image,
             timestamp=poll.closed_at,
         )
+
+    def posted_message(self, poll: AnonymousPoll, where: str, url: str) -> str:
+        return (
+            f"Anonymous poll #{poll.id} is up in {where}: {url}\n"
+            f"It closes <t:{int(poll.ends_at.timestamp())}:R>; I'll post the results with a chart there."
+        )
+
+    def results_heading(self, poll: AnonymousPoll) -> str:
+        return f"📊 The anonymous poll is closed. Results of “{quote_inline(poll.question, QUESTION_ECHO)}”:"
+
+    def results_not_posted(self, poll: AnonymousPoll) -> str:
+        return f"⚠️ Anonymous poll #{poll.id} closed, but I could not post its results. Its totals are kept."
+
+    def ended_message(self, poll: AnonymousPoll, *, posted: bool) -> str:
+        if posted:
+            return f"Anonymous poll #{poll.id} is closed; the results are posted below it."
+        return f"Anonymous poll #{poll.id} is closed and its totals are kept, but I could not post the results."
 
     def chart_bars(self, poll: AnonymousPoll) -> list[Bar]:
         return [Bar(chart_label(a.text), a.count) for a in poll.answers]

@@ -224,6 +224,8 @@ def render_results(question: str, bars: Sequence[Bar], *, subtitle: str = "", to
 
 def results_figure(question: str, bars: Sequence[Bar], *, subtitle: str = "", total: int | None = None) -> Figure:
     """The figure `render_results` draws (tests read its texts)."""
+    from matplotlib.patches import Rectangle
+
     figure = _figure()
     top_of_bars = _title(figure, question, subtitle) - 0.02
     counts = [bar.count for bar in bars]
@@ -256,7 +258,7 @@ def results_figure(question: str, bars: Sequence[Bar], *, subtitle: str = "", to
         )
         width = bar_room * bar.count / longest
         colour = WINNER if top and bar.count == top else BAR
-        axes.add_patch(_rectangle((bar_left, bar_top), max(width, 0.004), bar_px, colour))
+        axes.add_patch(Rectangle((bar_left, bar_top), max(width, 0.004), bar_px, color=colour, linewidth=0))
         axes.text(
             bar_left + width + 0.012,
             bar_top + bar_px / 2,
@@ -272,12 +274,6 @@ def results_figure(question: str, bars: Sequence[Bar], *, subtitle: str = "", to
     return figure
 
 
-def _rectangle(xy: tuple[float, float], width: float, height: float, colour: str) -> Any:
-    from matplotlib.patches import Rectangle
-
-    return Rectangle(xy, width, height, color=colour, linewidth=0)
-
-
 def render_trend(title: str, weeks: Sequence[TrendWeek]) -> bytes:
     """The older trend call: weeks with the same answers are taken as one question (named by its answers)."""
     keyed = [
@@ -286,14 +282,14 @@ def render_trend(title: str, weeks: Sequence[TrendWeek]) -> bytes:
     return render_question_trend(title, keyed)
 
 
-def render_question_trend(title: str, weeks: Sequence[QuestionWeek], *, name_questions: bool = True) -> bytes:
+def render_question_trend(title: str, weeks: Sequence[QuestionWeek]) -> bytes:
     """Voters per week, one line per question (top), and each week's answer split as 100% stacked bars whose
     colours are keyed by (question, answer), named in the legend (bottom). Weeks are drawn in the order given.
     """
-    return _png(question_trend_figure(title, weeks, name_questions=name_questions))
+    return _png(question_trend_figure(title, weeks))
 
 
-def question_trend_figure(title: str, weeks: Sequence[QuestionWeek], *, name_questions: bool = True) -> Figure:
+def question_trend_figure(title: str, weeks: Sequence[QuestionWeek]) -> Figure:
     """The figure `render_question_trend` draws (tests read its lines, legend and texts)."""
     from matplotlib.patches import Patch
     from matplotlib.ticker import MaxNLocator
@@ -314,13 +310,11 @@ def question_trend_figure(title: str, weeks: Sequence[QuestionWeek], *, name_que
     voters_axes.set_ylim(0, max((w.voters for w in weeks), default=0) * 1.35 + 1)
     voters_axes.set_xticks(positions, [""] * len(positions))
     voters_axes.set_ylabel("voters", color=MUTED, fontsize=_pt(MIN_LABEL_PX))
-    question_handles = []
     for number, question in enumerate(questions):
         xs = [i for i, week in enumerate(weeks) if week.question == question]
         ys = [weeks[i].voters for i in xs]
         colour = PALETTE[number % len(PALETTE)] if several else BAR
-        (line,) = voters_axes.plot(xs, ys, color=colour, linewidth=3, marker="o", markersize=9)
-        question_handles.append((line, f"Q{number + 1}" if several else "voters"))
+        voters_axes.plot(xs, ys, color=colour, linewidth=3, marker="o", markersize=9)
         for x, y in zip(xs, ys, strict=True):
             voters_axes.annotate(
                 str(y),
@@ -329,7 +323,7 @@ def question_trend_figure(title: str, weeks: Sequence[QuestionWeek], *, name_que
                 xytext=(0, 6),
                 ha="center",
                 color=TEXT,
-                fontsize=_pt(MIN_LABEL_PX),
+                size=_pt(MIN_LABEL_PX),
             )
 
     # answer colours keyed by (question, answer label): the same answer keeps its colour across weeks
@@ -394,24 +388,16 @@ def question_trend_figure(title: str, weeks: Sequence[QuestionWeek], *, name_que
             borderaxespad=0,
             labelspacing=0.3,
         )
-    if several and name_questions:
+    if several:
         shown = questions[:2] if len(questions) == 2 else questions[:1]  # two lines each, four lines of room
         text = "\n".join(_fit(f"Q{n + 1}: {chart_label(q)}", MIN_LABEL_PX, entry_px, 2) for n, q in enumerate(shown))
         if len(questions) > len(shown):
             text += f"\n+{plural(len(questions) - len(shown), 'more question')}"
         figure.text(legend_left + 0.01, top - 0.03, text, color=MUTED, fontsize=_pt(MIN_LABEL_PX), va="top")
-    elif question_handles and not several:
+    else:
         figure.text(
             legend_left + 0.01, top - 0.03, "voters per week", color=MUTED, fontsize=_pt(MIN_LABEL_PX), va="top"
         )
     if not weeks:
-        split_axes.text(
-            0.5,
-            0.5,
-            "no weeks yet",
-            transform=split_axes.transAxes,
-            ha="center",
-            color=MUTED,
-            fontsize=_pt(MIN_LABEL_PX),
-        )
+        split_axes.text(0.5, 0.5, "no weeks yet", transform=split_axes.transAxes, ha="center", color=MUTED)
     return figure

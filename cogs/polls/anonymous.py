@@ -25,7 +25,7 @@ from bot.app import CourseBot
 from bot.checks import require
 from bot.core import limits
 from bot.core.errors import UserError
-from bot.core.text import quote_inline, truncate
+from bot.core.text import truncate
 from bot.errors import answer_refusals, report_interaction_error
 from bot.guild_config import Channel
 from bot.permissions import Role
@@ -42,7 +42,12 @@ MAX_SLEEP = timedelta(hours=6)
 """The timer wakes at least this often, even with nothing due (a new poll wakes it at once)."""
 RETRY_AFTER = timedelta(minutes=1)
 WAKE_EVENT = "anonymous_poll_wake"
-QUESTION_ECHO = 90
+
+
+def _bot(interaction: discord.Interaction) -> CourseBot:
+    client = interaction.client
+    assert isinstance(client, CourseBot)
+    return client
 
 
 def _service(bot: CourseBot) -> AnonymousPollService:
@@ -113,8 +118,7 @@ class MyVoteButton(CourseButton, template=r"apoll:mine:(?P<poll_id>\d+)"):
         self.poll_id = poll_id
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        bot: CourseBot = interaction.client  # type: ignore[assignment]
-        await notify.tell(interaction, await _service(bot).my_vote(self.poll_id, interaction.user.id))
+        await notify.tell(interaction, await _service(_bot(interaction)).my_vote(self.poll_id, interaction.user.id))
 
 
 class EndButton(CourseButton, template=r"apoll:end:(?P<poll_id>\d+)"):
@@ -127,22 +131,16 @@ class EndButton(CourseButton, template=r"apoll:end:(?P<poll_id>\d+)"):
         self.poll_id = poll_id
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        bot: CourseBot = interaction.client  # type: ignore[assignment]
+        bot = _bot(interaction)
         closed = await _service(bot).close(self.poll_id)
         if closed is None:
             raise UserError(f"Anonymous poll #{self.poll_id} has already closed.")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        posted = await finish(bot, closed)
-        await notify.tell(
-            interaction,
-            f"Anonymous poll #{closed.id} is closed; the results are posted below it."
-            if posted
-            else f"Anonymous poll #{closed.id} is closed and its totals are kept, but I could not post the results.",
-        )
+        await notify.tell(interaction, _service(bot).ended_message(closed, posted=await finish(bot, closed)))
 
 
 async def _vote(interaction: discord.Interaction, poll_id: int, positions: tuple[int, ...]) -> None:
-    bot: CourseBot = interaction.client  # type: ignore[assignment]
+    bot = _bot(interaction)
     outcome = await _service(bot).vote(poll_id, interaction.user.id, positions)
     await notify.tell(interaction, outcome.message)
     if not outcome.poll.hidden_results and interaction.message is not None:
@@ -194,15 +192,13 @@ async def finish(bot: CourseBot, poll: AnonymousPoll) -> bool:
     sent = await notify.send_safely(
         bot,
         channel,
-        content=f"📊 The anonymous poll is closed. Results of “{quote_inline(poll.question, QUESTION_ECHO)}”:",
+        content=service.results_heading(poll),
         embed=render.embed(service.results_card(poll, name)),
         file=discord.File(io.BytesIO(png), filename=name),
         reference=message.to_reference(fail_if_not_exists=False) if message else None,
     )
     if sent is None:
-        await notify.mod_log(
-            bot, channel.guild, f"⚠️ Anonymous poll #{poll.id} closed, but I could not post its results."
-        )
+        await notify.mod_log(bot, channel.guild, service.results_not_posted(poll))
         return False
     await service.results_posted(poll.id, sent.id)
     return True
@@ -230,21 +226,15 @@ class AnonymousPolls(commands.Cog):
         if self._task is not None:
             self._task.cancel()
 
-    async def close_due(self) -> None:
-        for poll in await _service(self.bot).close_due():
+    async def _pass(self) -> float:
+        """Close what is due and post its results; seconds to wait before the next pass."""
+        service = _service(self.bot)
+        for poll in await service.close_due():
             try:
                 await finish(self.bot, poll)
             except Exception:
                 log.exception("anonymous poll #%s: results failed", poll.id)
-
-    async def _pass(self) -> float:
-        """Close what is due; seconds until the next close (at most MAX_SLEEP)."""
-        service = _service(self.bot)
-        await self.close_due()
-        due = await service.next_due()
-        now = self.bot.clock.now()
-        target = min(due or now + MAX_SLEEP, now + MAX_SLEEP)
-        return max((target - now).total_seconds(), 0.0)
+        return await service.seconds_to_next_close(MAX_SLEEP)
 
     async def _run(self) -> None:
         await self.bot.wait_until_ready()
@@ -317,11 +307,7 @@ def anonymous_command(cog: AnonymousPolls) -> app_commands.Command[Any, ..., Non
             return  # send_safely told the caller why
         await service.posted(poll.id, sent.id)
         cog.wake()
-        await notify.tell(
-            interaction,
-            f"Anonymous poll #{poll.id} is up in {target.mention}: {sent.jump_url}\n"
-            f"It closes {discord.utils.format_dt(poll.ends_at, 'R')}; I'll post the results with a chart there.",
-        )
+        await notify.tell(interaction, service.posted_message(poll, target.mention, sent.jump_url))
 
     return anonymous
 

@@ -4,6 +4,7 @@ mind, hidden results, totals, and nothing left that links a vote to a voter once
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -138,6 +139,8 @@ async def test_polls_close_by_time_and_keep_totals(service: AnonymousPollService
     late = await create(service, duration_hours=5)
     await service.vote(early.id, LEARNER, (3,))
     assert await service.next_due() == early.ends_at
+    assert await service.seconds_to_next_close(timedelta(hours=6)) == 3600
+    assert await service.seconds_to_next_close(timedelta(minutes=5)) == 300
     assert await service.close_due() == []
     clock.advance(hours=1)
     with pytest.raises(UserError, match="This poll has closed"):  # its time is up, even before the timer ran
@@ -151,6 +154,8 @@ async def test_polls_close_by_time_and_keep_totals(service: AnonymousPollService
     [week] = await service.trend_weeks(10)
     assert (week.label, week.question, week.voters) == ("Mar 02", "Which topic?", 1)
     assert [(bar.label, bar.count) for bar in week.bars] == [("SEO", 0), ("Ads", 0), ("Email", 1)]
+    await service.close(late.id)
+    assert await service.seconds_to_next_close(timedelta(hours=6)) == 6 * 3600  # nothing open
 
 
 async def test_invalid_input_lists_every_problem_and_stores_nothing(
