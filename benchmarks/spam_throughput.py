@@ -220,7 +220,7 @@ def main() -> None:
         floors[name] = floor_rate(stream)
         print(
             f"  {name:<11} {per_s:>10,.0f} messages/s   p99 {p99:7.1f} µs   max {worst:8.1f} µs   "
-            f"floor (one regex) {floors[name]:>11,.0f}/s   engine = {per_s / floors[name]:.2f} of the floor"
+            f"floor (one regex) {floors[name]:>11,.0f}/s   engine = 1/{floors[name] / per_s:,.0f} of the floor"
         )
     mixed = [ctx for pair in zip(free[: n // 2], linked[: n // 2], strict=True) for ctx in pair]
     engine = SpamEngine()
@@ -228,10 +228,10 @@ def main() -> None:
     print(f"  {'mixed 50/50':<11} {per_s:>10,.0f} messages/s   p99 {p99:7.1f} µs   max {worst:8.1f} µs")
 
     print("Worst case on adversarial 4,000-character inputs (first sight, cold caches):")
-    worst = worst_case()
-    for name, ms in worst.items():
+    cold = worst_case()
+    for name, ms in cold.items():
         print(f"  {name:<20} {ms:6.2f} ms")
-    print(f"  slowest: {max(worst.values()):.2f} ms (aim: under 5 ms)")
+    print(f"  slowest: {max(cold.values()):.2f} ms (aim: under 5 ms)")
     warm = warm_case()
     print("The same inputs on a warm engine (best of 5):")
     for name, ms in warm.items():
