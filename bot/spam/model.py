@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 
+from bot.core.cards import Card
+
 
 class ListName(Enum):
     """A server's own domain lists."""
@@ -229,3 +231,37 @@ class Report:
     incident: Incident
     delete: bool
     reasons: tuple[str, ...]
+
+
+CHART_FILE = "spam-stats.png"
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A decision stored: the incident as it now stands and the #mod-log line."""
+
+    incident: Incident
+    log: str
+
+
+@dataclass(frozen=True)
+class AutoDeleted:
+    incident: Incident
+    log: str | None  # None when nothing could be deleted
+    tell_author: bool  # the first automatic deletion of the incident
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A command's reply (ephemeral) and, when something changed, its #mod-log line."""
+
+    text: str | None = None
+    card: Card | None = None
+    log: str | None = None
+
+
+@dataclass(frozen=True)
+class StatsAnswer:
+    card: Card
+    chart: bytes
+    file_name: str = CHART_FILE

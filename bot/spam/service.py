@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.core.cards import Card
@@ -27,7 +26,11 @@ from bot.spam.engine import MessageContext, SpamEngine, Verdict, assess_text
 from bot.spam.flood import FloodCopy
 from bot.spam.lists import shipped_lists
 from bot.spam.model import (
+    CHART_FILE,
+    Answer,
+    AutoDeleted,
     Copy,
+    Decided,
     DecisionAction,
     Incident,
     IncidentStatus,
@@ -35,6 +38,7 @@ from bot.spam.model import (
     MessageFacts,
     NewIncident,
     Report,
+    StatsAnswer,
 )
 from bot.spam.rules import MessageCounter, engine_config, flood_domains, is_exempt
 from bot.spam.stats import render_chart
@@ -43,39 +47,6 @@ from bot.spam.tuning import SettingsRequest, normalise_domain, plan_change
 
 TextLookup = Callable[[int, int], Awaitable[str | None]]
 """(channel id, message id) -> the message's text now, or None when it can't be read."""
-
-CHART_FILE = "spam-stats.png"
-
-
-@dataclass(frozen=True)
-class Decided:
-    """A decision stored: the incident as it now stands and the #mod-log line."""
-
-    incident: Incident
-    log: str
-
-
-@dataclass(frozen=True)
-class AutoDeleted:
-    incident: Incident
-    log: str | None  # None when nothing could be deleted
-    tell_author: bool  # the first automatic deletion of the incident
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A command's reply (ephemeral) and, when something changed, its #mod-log line."""
-
-    text: str | None = None
-    card: Card | None = None
-    log: str | None = None
-
-
-@dataclass(frozen=True)
-class StatsAnswer:
-    card: Card
-    chart: bytes
-    file_name: str = CHART_FILE
 
 
 class SpamService:

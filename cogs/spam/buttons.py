@@ -22,8 +22,7 @@ from bot.permissions import Role
 from bot.persistent import CourseButton, CourseView
 from bot.spam.actions import CUSTOM_ID_TEMPLATE, Look, SpamAction
 from bot.spam.cards import defang
-from bot.spam.model import Incident
-from bot.spam.service import Decided
+from bot.spam.model import Decided, Incident
 from cogs.spam.render import delete_copies, incident_embed, log_lines
 
 STYLES = {

@@ -16,8 +16,7 @@ from bot.core.text import truncate
 from bot.errors import UserError
 from bot.permissions import Role
 from bot.render import embed
-from bot.spam.model import ListName
-from bot.spam.service import Answer
+from bot.spam.model import Answer, ListName
 from bot.spam.tuning import SettingsRequest
 
 Interaction = discord.Interaction[CourseBot]
