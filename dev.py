@@ -2,7 +2,7 @@
 """The two commands a newcomer needs. Each makes `.venv` and installs what it needs on first use.
 
     python3 dev.py start   run the bot: on Discord when DISCORD_TOKEN is set in .env, else the offline demo
-    python3 dev.py test    lint (ruff), type-check (mypy) and run the whole test suite (pytest)
+    python3 dev.py test    lint (ruff), type-check (mypy), check the import contracts (import-linter) and run the whole test suite (pytest)
 
 Anything after the command is passed on: `python3 dev.py test -k polls`, `python3 dev.py start --port 9000`.
 Only the standard library is used here, so this runs on any Python 3.11+.
@@ -69,6 +69,7 @@ def test(args: list[str]) -> int:
         ("ruff check", [str(PYTHON), "-m", "ruff", "check", "."]),
         ("ruff format --check", [str(PYTHON), "-m", "ruff", "format", "--check", "."]),
         ("mypy", [str(PYTHON), "-m", "mypy"]),
+        ("lint-imports (docs/ARCHITECTURE.md's contracts)", [str(BIN / "lint-imports")]),
     ]
     if not args:  # a focused run (`dev.py test -k x`) skips the linters
         for name, command in steps:

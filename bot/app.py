@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import pkgutil
 from pathlib import Path
@@ -11,10 +12,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-import cogs
-
 from bot.config import Settings, load_settings
 from bot.core.clock import CallableClock, Clock
+from bot.core.text import plural
 from bot.errors import answer_refusals, report_interaction_error
 from bot.guild_config import GuildConfig
 from bot.storage.database import Database, open_database
@@ -22,7 +22,10 @@ from bot.wiring import Services, build_services
 
 log = logging.getLogger("coursebot")
 
-COGS_DIR = Path(cogs.__file__).parent
+# Found by name, not imported: the cogs sit above the app (they import CourseBot) and are loaded as extensions.
+_COGS_SPEC = importlib.util.find_spec("cogs")
+assert _COGS_SPEC is not None and _COGS_SPEC.origin is not None, "the cogs package is missing"
+COGS_DIR = Path(_COGS_SPEC.origin).parent
 
 
 def discover_extensions(directory: Path = COGS_DIR) -> list[str]:
@@ -141,8 +144,9 @@ class CourseBot(commands.Bot):
 
     async def on_ready(self) -> None:
         assert self.user is not None
-        log.info("logged in as %s (%s) in %d servers", self.user, self.user.id, len(self.guilds))
-        log.info("invite link: %s", invite_url(self.application_id or self.user.id))
+        log.info("logged in as %s (%s) in %s", self.user, self.user.id, plural(len(self.guilds), "server"))
+        if self.settings.token:  # a real application: its invite link (the offline demo has none)
+            log.info("invite link: %s", invite_url(self.application_id or self.user.id))
 
     async def close(self) -> None:
         await super().close()

@@ -15,6 +15,7 @@ import discord
 
 import bot as bot_package
 from bot.config import ConfigError, Settings, configure_logging, describe_settings, load_settings
+from bot.storage.database import DatabaseError
 
 log = logging.getLogger("coursebot")
 
@@ -81,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         configure_logging(settings)
         return handler(args, settings)
-    except (ConfigError, CliError) as error:
+    except (ConfigError, CliError, DatabaseError) as error:
         print(f"coursebot: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -94,6 +95,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run() -> None:
         async with bot_package.create_bot(settings) as client:
+            await client.open_database()  # a database fault ends here, before connecting to Discord
             await client.start(token)
 
     try:
@@ -136,10 +138,7 @@ def cmd_db_migrate(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             await db.close()
 
-    try:
-        applied, version = asyncio.run(migrate())
-    except RuntimeError as error:
-        raise CliError(str(error)) from None
+    applied, version = asyncio.run(migrate())
     done = f"applied {', '.join(f'{v:04d}' for v in applied)}" if applied else "nothing to apply"
     print(f"{settings.database_path}: {done}; schema version {version}.")
     return 0

@@ -137,7 +137,10 @@ _PARSERS = {
     "DEFAULT_TIMEZONE": ("default_timezone", _parse_timezone),
     "DEMO_PORT": ("demo_port", _parse_port),
     "DATA_DIR": ("data_dir", lambda raw: _parse_path("DATA_DIR", raw)),
-    "DEPARTED_GUILD_GRACE_DAYS": ("departed_guild_grace_days", lambda raw: _parse_days("DEPARTED_GUILD_GRACE_DAYS", raw)),
+    "DEPARTED_GUILD_GRACE_DAYS": (
+        "departed_guild_grace_days",
+        lambda raw: _parse_days("DEPARTED_GUILD_GRACE_DAYS", raw),
+    ),
     "SPAM_COPY_RETENTION_DAYS": ("spam_copy_retention_days", lambda raw: _parse_days("SPAM_COPY_RETENTION_DAYS", raw)),
 }
 SETTING_NAMES = tuple(_PARSERS)

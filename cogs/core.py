@@ -202,10 +202,6 @@ class Core(commands.Cog):
         embed.set_footer(text=self.bot.settings.course_name)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
-    @commands.Cog.listener()
-    async def on_guild_remove(self, guild: discord.Guild) -> None:
-        await self.bot.guild_config.store.forget_guild(guild.id)
-
 
 async def setup(bot: CourseBot) -> None:
     await bot.add_cog(Core(bot))

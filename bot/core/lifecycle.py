@@ -7,6 +7,7 @@ a server the bot left long enough ago) and removes the Discord posts they return
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 
@@ -44,4 +45,15 @@ class DataOwner(Protocol):
 
     async def forget_guild(self, guild_id: int) -> Forgotten:
         """Erase everything this feature keeps about one server."""
+        ...
+
+
+@runtime_checkable
+class ExpiringData(Protocol):
+    """A feature service that keeps some data only for a retention period; the privacy upkeep calls it."""
+
+    feature: str
+
+    async def purge_expired(self, now: datetime) -> int:
+        """Erase what has outlived its retention period at `now`; returns the rows erased."""
         ...

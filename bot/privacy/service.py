@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from bot.core.cards import Card, Field, Tone
 from bot.core.clock import Clock
-from bot.core.lifecycle import DataOwner, Forgotten, PostRef
+from bot.core.lifecycle import DataOwner, ExpiringData, Forgotten, PostRef
 from bot.core.text import plural
 from bot.privacy.store import PrivacyStore
 
@@ -107,6 +107,17 @@ class PrivacyService:
             done[guild_id] = await self.forget_guild(guild_id)
             log.info("purged server %s after its grace period: %s", guild_id, done[guild_id].describe())
         return done
+
+    async def purge_expired(self) -> dict[str, int]:
+        """Ask every feature with a retention period (spam message copies) to erase what outlived it."""
+        now = self.clock.now()
+        erased = {}
+        for owner in self.owners:
+            if isinstance(owner, ExpiringData):
+                erased[owner.feature] = await owner.purge_expired(now)
+                if erased[owner.feature]:
+                    log.info("%s: erased %d rows past their retention period", owner.feature, erased[owner.feature])
+        return erased
 
     async def pending_removals(self, limit: int = 50) -> list[PostRef]:
         return await self.store.pending_removals(limit)

@@ -384,6 +384,10 @@ class SpamService:
         self._outdated.pop(guild_id, None)
         return Forgotten(self.feature, rows)
 
+    async def purge_expired(self, now: datetime) -> int:
+        """ExpiringData: message copies of incidents decided longer ago than the retention period."""
+        return await self.purge_expired_copies(now)
+
     async def purge_expired_copies(self, now: datetime, retention_days: int | None = None) -> int:
         """Erase the message copies of incidents decided more than the retention period ago."""
         days = self.retention_days if retention_days is None else retention_days

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.errors import UserError
+from bot.core.errors import UserError
 from bot.spam.config import SpamConfig
 from bot.spam.domains import decode_host, has_known_suffix
 from bot.spam.records import SCALAR_SETTINGS, SpamSettings

@@ -19,6 +19,45 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATION_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 BUSY_TIMEOUT_MS = 5000
+OPEN_TIMEOUT_MS = 2000  # at start a lock held by another process ends in a clear line, not a long wait
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class DatabaseError(Exception):
+    """The database cannot be used as it is; the message says what is wrong and what to do."""
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a file that is not an SQLite database before SQLite reads it (a garbage file can hang it)."""
+    if str(path) == ":memory:" or not path.exists():
+        return
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a database file: fix DATABASE_PATH.")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise DatabaseError(f"cannot read {path}: {error.strerror or error}.") from None
+    if header and header != SQLITE_HEADER:
+        raise DatabaseError(
+            f"{path} is not an SQLite database (it starts with other bytes): restore a backup "
+            "(coursebot db backup makes them) or point DATABASE_PATH at another file."
+        )
+
+
+def _describe(error: sqlite3.Error, path: Path) -> str:
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return f"{path} is locked by another process (another coursebot running?): stop it, or wait and retry."
+    if "readonly" in text or "read-only" in text:
+        return f"{path} is read-only here: the bot must be able to write it and its folder."
+    if "disk is full" in text or "full" in text:
+        return f"the disk holding {path} is full: free some space and retry."
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return f"{path} is damaged ({error}): restore a backup or point DATABASE_PATH at another file."
+    if "unable to open" in text:
+        return f"cannot open {path}: check that its folder exists and is writable."
+    return f"{path}: {error}"
 
 
 @dataclass(frozen=True)
@@ -67,19 +106,44 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
+        """Open and check the file: an SQLite database, not damaged, writable. Raises DatabaseError."""
         path = Path(path)
+        _check_file(path)
         if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise DatabaseError(f"cannot create the folder {path.parent}: {error.strerror or error}.") from None
+        try:
+            conn = await aiosqlite.connect(str(path), isolation_level=None)
+        except sqlite3.Error as error:
+            raise DatabaseError(_describe(error, path)) from None
         conn.row_factory = sqlite3.Row
-        for pragma in (
-            f"busy_timeout = {BUSY_TIMEOUT_MS}",
-            "journal_mode = WAL",
-            "foreign_keys = ON",
-            "synchronous = NORMAL",
-        ):
-            await conn.execute_fetchall(f"PRAGMA {pragma}")  # fetch, so no statement stays open
+        try:
+            for pragma in (
+                f"busy_timeout = {OPEN_TIMEOUT_MS}",
+                "journal_mode = WAL",
+                "foreign_keys = ON",
+                "synchronous = NORMAL",
+            ):
+                await conn.execute_fetchall(f"PRAGMA {pragma}")  # fetch, so no statement stays open
+            check = [tuple(row) for row in await conn.execute_fetchall("PRAGMA quick_check")]
+            if check != [("ok",)]:
+                raise DatabaseError(
+                    f"{path} is damaged (integrity check: {check[0][0] if check else 'no answer'}): restore a backup."
+                )
+        except sqlite3.Error as error:
+            await conn.close()
+            raise DatabaseError(_describe(error, path)) from None
+        except DatabaseError:
+            await conn.close()
+            raise
         return cls(path, conn)
+
+    async def settle(self) -> None:
+        """After start-up checks: the ordinary busy timeout for the bot's own writes."""
+        await self._conn.execute_fetchall(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await self._conn.execute_fetchall("PRAGMA optimize")  # fresh statistics for the query planner
 
     @property
     def closed(self) -> bool:
@@ -132,18 +196,27 @@ class Database:
         current = await self.schema_version()
         latest = pending[-1].version if pending else 0
         if current > latest:
-            raise RuntimeError(
+            raise DatabaseError(
                 f"the database is at schema version {current}, newer than this code knows ({latest}): "
                 "upgrade coursebot or restore a backup"
             )
-        applied = []
+        applied: list[int] = []
         for migration in pending:
             if migration.version <= current or (target is not None and migration.version > target):
                 continue
-            async with self.transaction() as conn:
-                for statement in split_statements(migration.sql):
-                    await conn.execute(statement)
-                await conn.execute(f"PRAGMA user_version = {migration.version}")
+            try:
+                async with self.transaction() as conn:
+                    for statement in split_statements(migration.sql):
+                        await conn.execute(statement)
+                    await conn.execute(f"PRAGMA user_version = {migration.version}")
+            except sqlite3.Error as error:
+                name = f"{migration.version:04d}_{migration.name}"
+                if "locked" in str(error).lower() or "readonly" in str(error).lower():
+                    raise DatabaseError(_describe(error, self.path)) from None
+                raise DatabaseError(
+                    f"migration {name} failed ({error}); the database was left at version "
+                    f"{applied[-1] if applied else current}."
+                ) from None
             log.info("applied migration %04d_%s", migration.version, migration.name)
             applied.append(migration.version)
         return applied
@@ -167,6 +240,7 @@ async def open_database(path: Path | str) -> Database:
     db = await Database.open(path)
     try:
         await db.migrate()
+        await db.settle()
     except BaseException:
         await db.close()
         raise

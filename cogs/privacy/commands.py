@@ -9,8 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from bot import takedown
 from bot.app import CourseBot
-from bot.core.lifecycle import PostRef
 from bot.notify import tell
 from bot.persistent import CourseView
 from bot.render import embed
@@ -50,27 +50,10 @@ async def remove_pending_posts(bot: CourseBot) -> int:
     """Delete the bot posts whose data was erased; kept in the database until Discord confirms."""
     removed = 0
     for post in await bot.services.privacy.pending_removals():
-        if await _remove(bot, post):
+        if await takedown.take_down(bot, post):
             await bot.services.privacy.removal_done(post)
             removed += 1
     return removed
-
-
-async def _remove(bot: CourseBot, post: PostRef) -> bool:
-    """True when the post (and its thread) is gone, or was never there; False to try again later."""
-    try:
-        if post.thread_id is not None:
-            thread = bot.get_channel(post.thread_id)
-            if thread is not None and isinstance(thread, discord.Thread):
-                await thread.delete()
-        channel = bot.get_partial_messageable(post.channel_id)
-        await channel.get_partial_message(post.message_id).delete()
-    except discord.NotFound:
-        return True
-    except discord.HTTPException as error:
-        log.warning("could not remove post %s in %s yet: %s", post.message_id, post.channel_id, error)
-        return False
-    return True
 
 
 class Privacy(commands.Cog):
@@ -88,9 +71,11 @@ class Privacy(commands.Cog):
 
     @tasks.loop(hours=6)
     async def upkeep(self) -> None:
-        """Purge servers left longer ago than the grace period; remove posts whose data was erased."""
+        """Purge servers left longer ago than the grace period and data past its retention period; remove
+        posts whose data was erased."""
         try:
             await self.bot.services.privacy.purge_departed()
+            await self.bot.services.privacy.purge_expired()
             await remove_pending_posts(self.bot)
         except Exception:
             log.exception("privacy upkeep failed; it runs again later")

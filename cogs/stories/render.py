@@ -3,14 +3,13 @@ threads), and the posts taken down again. Every step survives Discord failures: 
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Sequence
 from typing import Any, Literal
 
 import discord
 
-from bot import render
+from bot import render, takedown
 from bot.app import CourseBot
 from bot.core.cards import Card
 from bot.core.lifecycle import PostRef
@@ -23,7 +22,6 @@ log = logging.getLogger(__name__)
 
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week
 WITHDRAWN_THREAD = "withdrawn story"
-SYSTEM_LINE_SEARCH = 20  # messages after a post in which its "started a thread" line is looked for
 
 
 def service_of(interaction: discord.Interaction[Any]) -> StoryService:
@@ -119,42 +117,11 @@ async def publish(bot: CourseBot, guild: discord.Guild, story: Story, thread_nam
     return PostRef(channel.id, message.id, thread.id if thread else None)
 
 
-async def _system_line(channel: discord.TextChannel, post: PostRef) -> discord.Message | None:
-    """The "started a thread" line Discord posts (with the thread's name, so the story's title) after a post."""
-    with contextlib.suppress(discord.HTTPException):
-        async for message in channel.history(limit=SYSTEM_LINE_SEARCH, after=discord.Object(post.message_id)):
-            if message.type is discord.MessageType.thread_created and (
-                (message.reference is not None and message.reference.message_id == post.message_id)
-                or (message.reference is not None and message.reference.channel_id == post.thread_id)
-            ):
-                return message
-    return None
-
-
 async def take_down(bot: CourseBot, post: PostRef) -> bool:
-    """Delete a published post, the "started a thread" line and the thread (renamed first, so its title
-    is gone wherever Discord still shows the name). False when the post itself could not be removed."""
+    """Delete a published post, the "started a thread" line and the thread (see bot.takedown). False when the
+    post itself could not be removed; moderators are told in #mod-log."""
+    removed = await takedown.take_down(bot, post, thread_name=WITHDRAWN_THREAD)
     channel = bot.get_channel(post.channel_id)
-    removed = False
-    if isinstance(channel, discord.TextChannel):
-        line = await _system_line(channel, post) if post.thread_id else None
-        try:
-            await channel.get_partial_message(post.message_id).delete()
-            removed = True
-        except discord.NotFound:
-            removed = True
-        except discord.HTTPException:
-            log.warning("could not delete story post %s", post.message_id, exc_info=True)
-        if line is not None:
-            with contextlib.suppress(discord.HTTPException):
-                await line.delete()
-    thread = bot.get_channel(post.thread_id) if post.thread_id else None
-    if isinstance(thread, discord.Thread):
-        try:
-            await thread.edit(name=WITHDRAWN_THREAD)
-            await thread.delete()
-        except discord.HTTPException:
-            log.warning("could not delete the thread %s", post.thread_id, exc_info=True)
     if not removed and isinstance(channel, discord.TextChannel):
         await mod_log(
             bot,

@@ -124,7 +124,9 @@ async def test_moderator_button_refuses_a_learner_and_survives_restart(
     assert clicked.response.content == "probe 7 clicked"
 
 
-async def test_a_refusal_is_a_completed_action_not_an_error(course: CourseWorld, probe: Probe, simcord_env: Env) -> None:
+async def test_a_refusal_is_a_completed_action_not_an_error(
+    course: CourseWorld, probe: Probe, simcord_env: Env
+) -> None:
     """Refused as a learner, by check and by a button's role: the user gets the reply and nothing reaches
     the error handlers (which SimCord and its preview count as failed actions)."""
     refused = await course.learner.slash(course.channel("general"), "announce-safely")

@@ -6,7 +6,9 @@ import io
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
+import pytest
 from PIL import Image
+from simcord.backend.errors import SetupError
 
 from bot.storage.polls import PollStore
 
@@ -312,6 +314,10 @@ async def test_unschedule_asks_first_cancel_keeps_it_and_only_the_asking_host_co
     assert asked.ephemeral
     assert asked.response.content.startswith("Stop weekly poll #1 (“How was this week's lesson?”")
     assert {c.label for row in asked.response.message.components for c in row.children} == {"Stop it", "Cancel"}
+    with pytest.raises(SetupError, match="not visible to this user"):  # ephemeral: only the asking host
+        await course.admin.click(asked.response.message, label="Stop it")
+    [untouched] = await PollStore(simcord_bot.db).schedules(course.guild.id)
+    assert untouched.id == 1
     kept = await course.host.click(asked.response.message, label="Cancel")
     assert "keeps running" in kept.response.content
     [still] = await PollStore(simcord_bot.db).schedules(course.guild.id)

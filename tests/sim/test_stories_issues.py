@@ -195,6 +195,8 @@ async def test_forget_me_erases_stories_and_removes_their_posts(course: CourseWo
     erased = await stored(simcord_bot, course, 1)
     assert erased.author_id == 0 and erased.text.title == "" and erased.status is StoryStatus.WITHDRAWN
     assert not any(m.id == story.post_message_id for m in course.channel("stories").history())
+    for message in course.channel("stories").history():  # nor the "started a thread" line with its title
+        assert "Giveaway" not in everything_shown(message), message
     assert course.channel("stories").threads == []
     assert not any(m.id == story.queue_message_id for m in course.channel("mod-queue").history())
     assert "Stories" in simcord_bot.services.stories.stored_data()

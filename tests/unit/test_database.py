@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.database import Database, load_migrations, open_database, split_statements
+from bot.storage.database import Database, DatabaseError, load_migrations, open_database, split_statements
 from bot.storage.guilds import GuildSettingsStore
 
 
@@ -68,7 +68,7 @@ async def test_a_newer_database_is_refused(tmp_path: Path) -> None:
     db = await open_database(tmp_path / "bot.db")
     try:
         await db.execute("PRAGMA user_version = 999")
-        with pytest.raises(RuntimeError, match="newer than this code knows"):
+        with pytest.raises(DatabaseError, match="newer than this code knows"):
             await db.migrate()
     finally:
         await db.close()

@@ -10,7 +10,7 @@ import pytest
 import pytest_asyncio
 
 from bot.lessons.model import Lesson
-from bot.storage import lessons as lesson_storage
+from bot.storage import lessons_search as lesson_storage
 from bot.storage.database import Database, open_database
 from bot.storage.lessons import LessonStore
 

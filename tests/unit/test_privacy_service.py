@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.core.clock import ManualClock
-from bot.core.lifecycle import DataOwner, Forgotten, PostRef
+from bot.core.lifecycle import DataOwner, ExpiringData, Forgotten, PostRef
 from bot.privacy.service import PrivacyService
 from bot.storage.database import Database, open_database
 from bot.storage.guilds import GuildSettingsStore
@@ -107,3 +107,31 @@ def test_summary_names_every_feature_and_the_grace_period(db: Database) -> None:
     names = [field.name for field in card.fields]
     assert names[:2] == ["Stories", "Polls"]
     assert "30 days later" in card.fields[-1].value
+
+
+class FakeExpiring(FakeOwner):
+    """A data owner that also keeps rows only for a retention period (as the spam feature keeps copies)."""
+
+    def __init__(self, feature: str, rows: list[tuple[int, int]], kept_days: int) -> None:
+        super().__init__(feature, rows)
+        self.kept_days = kept_days
+        self.asked: list[object] = []
+
+    async def purge_expired(self, now: datetime) -> int:
+        self.asked.append(now)
+        return len(self.rows) if now - START >= timedelta(days=self.kept_days) else 0
+
+
+START = datetime(2026, 1, 5, 12, tzinfo=UTC)
+
+
+async def test_purge_expired_asks_only_the_owners_with_a_retention_at_the_clocks_time(db: Database) -> None:
+    clock = ManualClock(START)
+    copies = FakeExpiring("spam", [(1, 7), (1, 8)], kept_days=30)
+    plain = FakeOwner("stories", [(1, 7)])
+    service = make(db, [plain, copies], clock)
+    assert isinstance(copies, ExpiringData) and not isinstance(plain, ExpiringData)
+    assert await service.purge_expired() == {"spam": 0}
+    clock.advance(timedelta(days=31).total_seconds())
+    assert await service.purge_expired() == {"spam": 2}
+    assert copies.asked == [START, START + timedelta(days=31)]

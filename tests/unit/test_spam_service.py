@@ -13,7 +13,7 @@ import pytest_asyncio
 
 from bot.core.clock import ManualClock
 from bot.core.errors import UserError
-from bot.core.lifecycle import PostRef
+from bot.core.lifecycle import ExpiringData, PostRef
 from bot.spam.actions import CUSTOM_ID_TEMPLATE, SpamAction
 from bot.spam.model import DecisionAction, IncidentStatus, ListName, MessageFacts
 from bot.spam.service import SpamService
@@ -202,6 +202,8 @@ async def test_copies_of_decided_incidents_expire_after_the_retention(service: S
     assert (await service.incident(GUILD, old.id)).copies[0].content == ""
     assert (await service.incident(GUILD, recent.id)).copies[0].content == AIRDROP
     assert "30 days" in service.stored_data()
+    assert isinstance(service, ExpiringData)  # so the privacy upkeep purges the copies
+    assert await service.purge_expired(clock.now() + timedelta(days=45)) == 1  # the recent one's turn now
 
 
 def test_screen_text_implements_the_text_screener_port(service: SpamService) -> None:
