@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import time
 import zlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,6 +42,8 @@ __all__ = ["FloodCopy", "Link", "MessageContext", "Reason", "SpamEngine", "Verdi
 Action = Literal["none", "flag", "delete"]
 
 MIN_FLOOD_TEXT = 12  # link-free texts shorter than this are not tracked for floods ("ok", "thanks!")
+CONTENT_CACHE = 2048  # link-bearing texts whose content-only analysis is remembered (copies in a raid)
+CACHED_TEXT_MAX = 2000  # longer texts are analysed afresh every time (bounds the cache's memory)
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,8 @@ def _flood_copy(channel_id: int, message_id: int, author_id: int, timestamp: flo
 
 
 _tuple_new: Any = tuple.__new__
+_crc32: Any = zlib.crc32
+_wall = time.time
 
 
 class SpamEngine:
@@ -156,10 +161,12 @@ class SpamEngine:
         *,
         host_model: HostModel | bool | None = True,
         text_model: TextModel | bool | None = True,
+        content_cache: int = CONTENT_CACHE,
     ) -> None:
         """`host_model` / `text_model`: True for the shipped models, None for none (rules only),
         or a model of one's own (the quality benchmark passes models trained without the rows it
-        scores)."""
+        scores). `content_cache`: how many link-bearing texts keep their content-only analysis
+        (links, per-link, wording and message-model reasons) in an LRU; 0 turns it off."""
         self.config = config or SpamConfig()
         self.lists: ShippedLists = shipped_lists()
         self.protected = ProtectedNames.build(self.config.protected_names)
@@ -167,10 +174,15 @@ class SpamEngine:
         self.signals = LinkSignals(self.config, self.lists, self.protected, host_model)
         self.text_model: TextModel | None = shipped_text_model() if text_model is True else (text_model or None)
         self._models = (host_model, text_model)
+        self._cache_size = max(0, content_cache)
+        # text -> (extraction, facts, reasons that depend on the text alone); least recent first
+        self._analyses: OrderedDict[str, tuple[Extraction, list[LinkFacts], tuple[Reason, ...]]] = OrderedDict()
 
     def reconfigured(self, config: SpamConfig) -> SpamEngine:
         """A new engine with other settings that keeps this one's flood tracker (same window)."""
-        engine = SpamEngine(config, host_model=self._models[0], text_model=self._models[1])
+        engine = SpamEngine(
+            config, host_model=self._models[0], text_model=self._models[1], content_cache=self._cache_size
+        )
         if config.flood_window_seconds == self.config.flood_window_seconds:
             engine.tracker = self.tracker
         return engine
@@ -187,9 +199,11 @@ class SpamEngine:
             if len(content) < MIN_FLOOD_TEXT:
                 return _CLEAN
             author_id, timestamp = ctx.author_id, ctx.timestamp
-            key = _text_key(author_id, content)
-            now = timestamp.timestamp() if timestamp is not None else time.time()
-            copies = self.tracker.record(key, _flood_copy(ctx.channel_id, ctx.message_id, author_id, now))
+            text = content.strip()  # _text_key, inlined (hot path)
+            crc: int = _crc32(text.encode("utf-8", "surrogatepass"))
+            key = f"t:{author_id}:{crc.to_bytes(4, 'big').hex()}{len(text):x}"
+            now = timestamp.timestamp() if timestamp is not None else _wall()
+            copies = self.tracker.record(key, _tuple_new(FloodCopy, (ctx.channel_id, ctx.message_id, author_id, now)))
             if len(copies) == 1:
                 return _make_verdict(0.0, "none", (), (), key)  # clean, tracked
             flood = self._flood_reason(copies)
@@ -209,27 +223,14 @@ class SpamEngine:
     # -- internals -------------------------------------------------------------------------------
 
     def _assess(self, ctx: MessageContext, *, track: bool, prechecked: bool = False) -> Verdict:
-        config, lists = self.config, self.lists
-        extraction: Extraction = extract(ctx.content, prechecked=prechecked) if ctx.content else EMPTY
-        facts: list[LinkFacts] = self.signals.facts(extraction.links) if extraction.links else []
-        reasons: list[Reason] = []
+        extraction, facts, found = self._analyse(ctx.content, prechecked)
+        reasons: list[Reason] = list(found)
         if facts:
-            reasons.extend(self.signals.reasons(facts))
-            reasons.extend(masked_reasons(facts, extraction.text, config))
-            wording = wording_reason(facts, extraction.text, config, lists)
-            if wording:
-                reasons.append(wording)
-            disguise = disguise_reason(extraction, facts, config)
-            if disguise:
-                reasons.append(disguise)
-            text_reason = self._text_reason(extraction)
-            if text_reason:
-                reasons.append(text_reason)
             reasons.extend(
                 context_reasons(
                     facts,
                     extraction,
-                    config,
+                    self.config,
                     member_age_days=ctx.member_age_days,
                     account_age_days=ctx.account_age_days,
                     author_message_count=ctx.author_message_count,
@@ -244,6 +245,38 @@ class SpamEngine:
                 reasons.append(flood)
         return self._verdict(reasons, extraction.links, key)
 
+    def _analyse(self, content: str, prechecked: bool) -> tuple[Extraction, list[LinkFacts], tuple[Reason, ...]]:
+        """What a text alone says: its links, their facts and the reasons that depend only on the
+        text and this engine's settings. Remembered per text in a bounded LRU (copies in a raid)."""
+        content = content or ""
+        cache = self._analyses
+        found = cache.get(content)
+        if found is not None:
+            cache.move_to_end(content)
+            return found
+        config, lists = self.config, self.lists
+        extraction: Extraction = extract(content, prechecked=prechecked) if content else EMPTY
+        facts: list[LinkFacts] = self.signals.facts(extraction.links) if extraction.links else []
+        reasons: list[Reason] = []
+        if facts:
+            reasons.extend(self.signals.reasons(facts))
+            reasons.extend(masked_reasons(facts, extraction.text, config))
+            wording = wording_reason(facts, extraction.text, config, lists)
+            if wording:
+                reasons.append(wording)
+            disguise = disguise_reason(extraction, facts, config)
+            if disguise:
+                reasons.append(disguise)
+            text_reason = self._text_reason(extraction)
+            if text_reason:
+                reasons.append(text_reason)
+        found = (extraction, facts, tuple(reasons))
+        if self._cache_size and len(content) <= CACHED_TEXT_MAX:
+            cache[content] = found
+            if len(cache) > self._cache_size:
+                cache.popitem(last=False)
+        return found
+
     def text_probability(self, extraction: Extraction) -> float | None:
         """The message model's probability that the text around the links is spam."""
         model = self.text_model
@@ -256,11 +289,11 @@ class SpamEngine:
         weight = self.config.weight("spam_text")
         if model is None or not weight:
             return None
-        toks = tokens(extraction, self.lists.project_hosts)
-        p = model.probability(toks)
+        scored = model.scored(tokens(extraction, self.lists.project_hosts, model.pair_firsts))
+        p = model.probability_of(scored)
         if p < model.lower:
             return None
-        words = model.top_words(toks)
+        words = model.top_words_of(scored)
         shown = ", ".join(f"'{w}'" for w in words) if words else "its wording and links"
         if p >= model.threshold:
             return Reason("spam_text", round(weight, 2), f"message reads like spam ({p:.2f}): {shown}")
@@ -268,7 +301,7 @@ class SpamEngine:
 
     def _track(self, ctx: MessageContext, facts: list[LinkFacts]) -> tuple[str | None, Reason | None]:
         """Record the message under its flood key: its first untrusted link, else its text."""
-        now = ctx.timestamp.timestamp() if ctx.timestamp is not None else time.time()
+        now = ctx.timestamp.timestamp() if ctx.timestamp is not None else _wall()
         first = None
         for fact in facts:
             if not fact.trusted:

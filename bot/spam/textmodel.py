@@ -16,7 +16,7 @@ import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -61,8 +61,16 @@ _STOP = frozenset(
 )
 
 
-def tokens(extraction: Extraction, project_hosts: frozenset[str] = frozenset()) -> list[str]:
-    """Model tokens of a prepared message (links replaced by structure tokens)."""
+_PATH_WORD_RE = re.compile(r"[a-z]{3,}")
+
+
+def tokens(
+    extraction: Extraction, project_hosts: frozenset[str] = frozenset(), pair_firsts: frozenset[str] | None = None
+) -> list[str]:
+    """Model tokens of a prepared message (links replaced by structure tokens).
+
+    `pair_firsts` (scoring only): the words that start some word pair the model weighs; pairs
+    starting with any other word are not built, as they weigh nothing (same score, less work)."""
     text = extraction.text
     links = extraction.links
     out: list[str] = []
@@ -84,7 +92,7 @@ def tokens(extraction: Extraction, project_hosts: frozenset[str] = frozenset()) 
             out.append("L:site")
         if link.path.strip("/"):
             out.append("L:path")
-            for word in re.findall(r"[a-z]{3,}", link.path.lower())[:6]:
+            for word in _PATH_WORD_RE.findall(link.path.lower())[:6]:
                 out.append("p:" + word)
         if "?" in link.path:
             out.append("L:query")
@@ -100,7 +108,10 @@ def tokens(extraction: Extraction, project_hosts: frozenset[str] = frozenset()) 
     if len(words_list) < 4:
         out.append("S:short")
     out += words_list
-    out += [f"{a} {b}" for a, b in pairwise(words_list) if a not in _STOP or b not in _STOP]
+    if pair_firsts is None:
+        out += [f"{a} {b}" for a, b in pairwise(words_list) if a not in _STOP or b not in _STOP]
+    else:
+        out += [f"{a} {b}" for a, b in pairwise(words_list) if a in pair_firsts and (a not in _STOP or b not in _STOP)]
     return out
 
 
@@ -115,6 +126,11 @@ class TextModel:
     threshold: float  # probability from which the text alone flags
     lower: float  # probability from which the text adds half a flag
 
+    @cached_property
+    def pair_firsts(self) -> frozenset[str]:
+        """First words of the word pairs the model weighs (see `tokens(pair_firsts=...)`)."""
+        return frozenset(t.split(" ", 1)[0] for t in self.weights if " " in t)
+
     def logit(self, toks: Iterable[str]) -> float:
         get = self.weights.get
         return self.bias + sum([get(t, 0.0) for t in set(toks)])  # each token once
@@ -123,13 +139,26 @@ class TextModel:
         z = max(-40.0, min(40.0, self.logit(toks)))
         return 1.0 / (1.0 + math.exp(-z))
 
+    def scored(self, toks: Iterable[str]) -> list[tuple[float, str]]:
+        """(weight, token) of each distinct token the model knows (one lookup per token, shared by
+        `probability_of` and `top_words_of`)."""
+        weights = self.weights
+        return [(weights[t], t) for t in set(toks) if t in weights]
+
+    def probability_of(self, scored: Sequence[tuple[float, str]]) -> float:
+        """`probability` from `scored(toks)`: the same value."""
+        z = max(-40.0, min(40.0, self.bias + sum([w for w, _ in scored])))
+        return 1.0 / (1.0 + math.exp(-z))
+
     def top_words(self, toks: Iterable[str], n: int = 3) -> list[str]:
         """The words that weigh most towards spam, for the reason a moderator reads."""
-        get = self.weights.get
-        found = [(get(t, 0.0), t) for t in set(toks)]
+        return self.top_words_of(self.scored(toks), n)
+
+    def top_words_of(self, scored: Iterable[tuple[float, str]], n: int = 3) -> list[str]:
+        """`top_words` from `scored(toks)`."""
         strong = [
             (w, t)
-            for w, t in found
+            for w, t in scored
             if w > 0.3 and not t.startswith(("L:", "S:", "nl:", "#")) and len(t) >= 3 and t not in _STOP
         ]
         strong.sort(key=lambda wt: (-wt[0], wt[1]))
