@@ -120,8 +120,10 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
     print("Settings are valid:")
-    for name, shown in describe_settings(settings):
-        print(f"  {name:<17} {shown}")
+    described = describe_settings(settings)
+    width = max(len(name) for name, _ in described)
+    for name, shown in described:
+        print(f"  {name:<{width}} {shown}")
     if settings.lessons_dir is not None and not settings.lessons_dir.is_dir():
         raise CliError(f"LESSONS_DIR {settings.lessons_dir} is not a folder: create it or fix the path.")
     return 0
