@@ -17,6 +17,8 @@ from bot.core.clock import CallableClock, Clock
 from bot.core.text import plural
 from bot.errors import answer_refusals, report_interaction_error
 from bot.guild_config import GuildConfig
+from bot.jobs.service import JobService
+from bot.jobs_runner import JobRunner
 from bot.storage.database import Database, open_database
 from bot.wiring import Services, build_services
 
@@ -93,6 +95,7 @@ class CourseBot(commands.Bot):
         self._db: Database | None = None
         self._services: Services | None = None
         self._guild_config: GuildConfig | None = None
+        self.jobs = JobRunner(self)  # features register their job kinds in their cog's setup
         self.setup_count = 0
 
     @property
@@ -113,6 +116,10 @@ class CourseBot(commands.Bot):
             raise RuntimeError("the services are not built yet (setup_hook has not run)")
         return self._services
 
+    @property
+    def job_service(self) -> JobService:
+        return self.services.jobs
+
     async def open_database(self) -> Database:
         """Open the database and apply migrations, once per process (and again after close())."""
         if self._db is None or self._db.closed:
@@ -132,6 +139,7 @@ class CourseBot(commands.Bot):
             restore = getattr(cog, "restore_state", None)
             if restore is not None:
                 await restore()
+        await self.jobs.start()  # recovers what a dead process left running, then runs what is due
         await self.sync_commands()
         log.info("ready to serve: %d cogs, schema version %d", len(self.cogs), await self.db.schema_version())
 
@@ -149,6 +157,7 @@ class CourseBot(commands.Bot):
             log.info("invite link: %s", invite_url(self.application_id or self.user.id))
 
     async def close(self) -> None:
+        self.jobs.stop()
         await super().close()
         if self._db is not None:
             await self._db.close()

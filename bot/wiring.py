@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.lifecycle import DataOwner
+from bot.jobs.service import JobService
 from bot.lessons.service import LessonService
 from bot.polls.anonymous import AnonymousPollService
 from bot.polls.service import PollService
@@ -19,6 +20,7 @@ from bot.spam.service import SpamService
 from bot.storage.anonymous_polls import SqliteAnonymousPollStore
 from bot.storage.database import Database
 from bot.storage.guilds import GuildSettingsStore
+from bot.storage.jobs import JobStore
 from bot.storage.lessons import LessonStore
 from bot.storage.polls import PollStore
 from bot.storage.privacy import SqlitePrivacyStore
@@ -38,6 +40,7 @@ class Services:
     spam: SpamService
     # Built after the features (below), from them: not constructor arguments.
     guild_settings: GuildSettingsStore = field(init=False)
+    jobs: JobService = field(init=False)  # the durable queue of Discord side effects (bot/jobs)
     privacy: PrivacyService = field(init=False)
 
     def data_owners(self) -> list[DataOwner]:
@@ -48,6 +51,7 @@ class Services:
 
 def build_services(db: Database, clock: Clock, settings: Settings) -> Services:
     """Every service on one database and clock."""
+    job_store = JobStore(db, clock)  # features enqueue their side effects inside their own transactions
     services = Services(
         lessons=LessonService(LessonStore(db, clock), clock, lessons_dir=settings.lessons_dir),
         polls=PollService(PollStore(db), clock),
@@ -55,6 +59,7 @@ def build_services(db: Database, clock: Clock, settings: Settings) -> Services:
         stories=StoryService(StoryStore(db), clock, screener=None, catalog=None),
         spam=SpamService(SpamStore(db), clock, retention_days=settings.spam_copy_retention_days),
     )
+    services.jobs = JobService(job_store, clock)
     _add_shared(services, db, clock, settings)
     return services
 

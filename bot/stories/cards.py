@@ -9,7 +9,7 @@ from datetime import datetime
 
 from bot.core import limits
 from bot.core.cards import Card, Field, Tone
-from bot.core.text import jump_url, neutralise, plural, quote_inline, truncate, without_pings
+from bot.core.text import jump_url, neutralise, person, plural, quote_inline, truncate, without_pings
 from bot.stories.model import ANONYMOUS_CREDIT, Story, StoryStatus, StoryText
 
 # One embed's description holds 4,096 characters and a whole message's embeds 6,000; a page leaves room
@@ -173,7 +173,7 @@ def _continuations(story: Story, pages: Sequence[str]) -> list[Card]:
 def review_cards(story: Story, *, lesson_title: str | None = None) -> list[Card]:
     """The review post: the story (one card per page) with author, lesson, spam warning and status."""
     pages = body_pages(story.text)
-    shared_by = f"<@{story.author_id}> ({neutralise(truncate(story.author_name, TITLE_IN_LINE))})"
+    shared_by = person(truncate(story.author_name, TITLE_IN_LINE), story.author_id)  # as #mod-log names them
     if story.anonymous:
         shared_by += f"\nWants to be published anonymously, as “{ANONYMOUS_CREDIT}”."
     fields = [Field("Shared by", shared_by), *_lesson_field(story, lesson_title)]

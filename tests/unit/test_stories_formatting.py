@@ -125,7 +125,7 @@ def test_review_embed_shows_author_flag_and_decision() -> None:
     embed = review_embeds(pending, lesson_title="Trust online")[0]
     fields = {field.name: field.value for field in embed.fields}
     assert embed.title == "#7 · A \\*\\*bold\\*\\* title"
-    assert "<@42>" in fields["Shared by"] and "anonymously" in fields["Shared by"]
+    assert fields["Shared by"].startswith("Lee \\*Learner\\* (`42`)") and "anonymously" in fields["Shared by"]
     assert "3 links" in fields["⚠️ Flagged by the spam filter"]
     assert fields["Status"] == "Waiting for review"
     declined = make_story(status=StoryStatus.DECLINED, decided_by=5, decided_at=NOW, decline_reason="Off *topic*")
