@@ -20,7 +20,6 @@ from bot.permissions import Role
 from . import render
 from .buttons import (
     DYNAMIC_ITEMS,
-    LessonModal,
     lesson_controls,
     log_action,
     member,
@@ -29,6 +28,7 @@ from .buttons import (
     removal_controls,
     search_controls,
 )
+from .forms import LessonModal
 
 Interaction = discord.Interaction[CourseBot]
 
