@@ -210,15 +210,18 @@ class Database:
                         await conn.execute(statement)
                     await conn.execute(f"PRAGMA user_version = {migration.version}")
             except sqlite3.Error as error:
-                name = f"{migration.version:04d}_{migration.name}"
+                name = name_of(migration)
                 if "locked" in str(error).lower() or "readonly" in str(error).lower():
                     raise DatabaseError(_describe(error, self.path)) from None
                 raise DatabaseError(
                     f"migration {name} failed ({error}); the database was left at version "
                     f"{applied[-1] if applied else current}."
                 ) from None
-            log.info("applied migration %04d_%s", migration.version, migration.name)
+            # A new database gets one line for all of them (below); an upgrade names each step.
+            log.log(logging.DEBUG if current == 0 else logging.INFO, "applied migration %s", name_of(migration))
             applied.append(migration.version)
+        if current == 0 and applied:
+            log.info("created the database %s at schema version %d", self.path, applied[-1])
         return applied
 
     async def backup(self, destination: Path | str) -> Path:
@@ -233,6 +236,10 @@ class Database:
         finally:
             await target.close()
         return destination
+
+
+def name_of(migration: Migration) -> str:
+    return f"{migration.version:04d}_{migration.name}"
 
 
 async def open_database(path: Path | str) -> Database:

@@ -100,7 +100,11 @@ def test_check_config_prints_settings_but_not_the_token(
     monkeypatch.setenv("DISCORD_TOKEN", GOOD_TOKEN)
     code, out, _ = run_cli(capsys, "check-config")
     assert code == 0
-    assert "DISCORD_TOKEN     set" in out
+    rows = {line.split()[0]: line.split(maxsplit=1)[1] for line in out.splitlines()[1:]}
+    assert rows["DISCORD_TOKEN"] == "set"
+    assert rows["SPAM_COPY_RETENTION_DAYS"] == "30"
+    values = [line.index(rows[name]) for line in out.splitlines()[1:] for name in [line.split()[0]]]
+    assert len(set(values)) == 1, "the values stand in one column"
     assert GOOD_TOKEN not in out
 
 
