@@ -188,6 +188,40 @@ ABUSED_TLDS = frozenset(
     ]
 )
 
+# Everyday words within two letters of a protected brand: learners name sites with them.
+NEAR_BRAND_WORDS = frozenset(
+    [
+        "team",
+        "teams",
+        "stream",
+        "streams",
+        "dream",
+        "steak",
+        "seam",
+        "stem",
+        "apply",
+        "ample",
+        "switch",
+        "stitch",
+        "witch",
+        "twitter",
+        "ledge",
+        "leader",
+        "legend",
+        "kraft",
+        "amazing",
+        "goggle",
+        "nitrogen",
+        "disco",
+        "record",
+        "accord",
+        "blocks",
+        "chain",
+        "spot",
+        "telegraph",
+    ]
+)
+
 FREE_HOSTS = frozenset(
     [
         "github.io",
@@ -310,6 +344,8 @@ def facts(host: str, suffix: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     near = ""
     swapped = False
     for part in {p for lab in sk_name.split(".") for p in [lab, *lab.split("-")] if len(p) >= 4}:
+        if part in NEAR_BRAND_WORDS:
+            continue  # an everyday word a letter away from a brand ("team", "switch"): not a misspelling
         for brand, bsk in _BRAND_SK:
             if len(bsk) < 5 or abs(len(part) - len(bsk)) > 2:
                 continue

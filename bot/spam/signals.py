@@ -494,12 +494,39 @@ def wording_reason(facts: list[LinkFacts], text: str, config: SpamConfig, lists:
     if not found:
         return None
     per_kind = {kind: min(KIND_CAP, sum([w for w, _ in hits])) for kind, hits in found.items()}
-    total = min(TOTAL_CAP, sum(per_kind.values()))
     if all(f.trusted or f.project for f in facts):
-        total *= 0.5  # the kind of site a learner shares: wording alone rarely makes it spam
+        # the kind of site a learner shares: wording alone rarely makes it spam, except "my channel,
+        # subscribe" beside a link to a channel, video or social page: that is what self-promotion links to
+        promo_site = any(f.link.registered_domain in PROMOTION_SITES for f in facts)
+        for kind in per_kind:
+            if promo_site and kind == "self-promotion":
+                per_kind[kind] = min(KIND_CAP, 2 * per_kind[kind])
+            else:
+                per_kind[kind] *= 0.5
+    total = min(TOTAL_CAP, sum(per_kind.values()))
     shown = sorted(found.items(), key=lambda kv: -per_kind[kv[0]])[:3]
     detail = "spam wording near a link: " + ", ".join(f'"{max(hits)[1]}" ({kind})' for kind, hits in shown)
     return Reason("spam_wording", round(total * config.weight("spam_wording"), 2), detail)
+
+
+# Where self-promotion sends people: channels, videos, streams, social pages and chat groups.
+PROMOTION_SITES = frozenset(
+    [
+        "youtube.com",
+        "youtu.be",
+        "twitch.tv",
+        "tiktok.com",
+        "instagram.com",
+        "soundcloud.com",
+        "facebook.com",
+        "vimeo.com",
+        "t.me",
+        "x.com",
+        "twitter.com",
+        "kick.com",
+        "spotify.com",
+    ]
+)
 
 
 @lru_cache(maxsize=8192)

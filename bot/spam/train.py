@@ -141,6 +141,25 @@ _WORDS = [
     "journal",
 ]
 
+_TEAMS = [
+    "orbit",
+    "nova",
+    "pixel",
+    "alpha",
+    "lumen",
+    "atlas",
+    "echo",
+    "delta",
+    "maple",
+    "cobalt",
+    "sprout",
+    "falcon",
+    "tidal",
+    "ember",
+    "quartz",
+    "zephyr",
+]
+
 
 def project_host_names(suffixes: Iterable[str]) -> list[str]:
     """Learner-style sites on free hosts: alice-smith.github.io, seo-capstone-nina.vercel.app."""
@@ -164,6 +183,12 @@ def project_host_names(suffixes: Iterable[str]) -> list[str]:
         for j, form in enumerate(forms):
             suffix = suffixes[(i * 5 + j) % len(suffixes)]
             out.append(f"{form}.{suffix}")
+    # group work: "team-nova-campaign", "group4-brand-study", "pixel-crew-dashboard"
+    for t, team in enumerate(_TEAMS):
+        for j in range(4):
+            word = _WORDS[(t * 5 + j * 11) % len(_WORDS)]
+            form = (f"team-{team}-{word}", f"{team}-crew-{word}", f"group{t % 9 + 1}-{word}", f"{team}{word}")[j]
+            out.append(f"{form.replace('--', '-')}.{suffixes[(t * 7 + j) % len(suffixes)]}")
     # project names without a person: "weather-dash", "seo-audit-2", on every free host
     for k, word in enumerate(_WORDS):
         for m, other in enumerate(_WORDS):
