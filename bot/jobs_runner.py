@@ -14,7 +14,6 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any, Protocol
 
 import discord
@@ -27,13 +26,16 @@ from bot.jobs.service import JobService
 log = logging.getLogger("coursebot.jobs")
 
 WAKE_EVENT = "job_queue_wake"
-MAX_SLEEP = timedelta(hours=1)
-"""The runner looks at the queue at least this often, even with nothing due."""
 PASS_RETRY = 60.0
 
 
 class PermanentFailure(Exception):
     """Raised by a handler when trying again cannot help; the message is the plain reason moderators read."""
+
+
+class RetryLater(Exception):
+    """Raised by a handler when the step did not work yet but may later (a post Discord did not delete yet);
+    the message is the plain reason moderators read if it never works."""
 
 
 class JobContext:
@@ -77,6 +79,8 @@ def classify(error: Exception) -> Failure:
     """How a failed attempt counts: Discord's outages and rate limits are retried, refusals are final."""
     if isinstance(error, PermanentFailure):
         return Failure(str(error), permanent=True)
+    if isinstance(error, RetryLater):
+        return Failure(str(error))
     if isinstance(error, discord.RateLimited):
         return Failure("Discord asked to slow down (rate limited).", retry_after=error.retry_after)
     if isinstance(error, discord.Forbidden):
@@ -145,6 +149,7 @@ class JobRunner:
         with contextlib.suppress(Exception):
             await self.service.recover()
         while not self.client.is_closed():
+            delay: float | None
             try:
                 delay = await asyncio.create_task(self._pass())  # the pass is short; the loop only waits
             except Exception:
@@ -155,13 +160,13 @@ class JobRunner:
             with contextlib.suppress(TimeoutError):
                 await self.client.wait_for(WAKE_EVENT, timeout=delay)
 
-    async def _pass(self) -> float:
+    async def _pass(self) -> float | None:
         self._dirty = False
         await self.service.recover()
         while batch := await self.service.claim_due():
             for job in batch:
                 await self._execute(job)
-        return await self.service.seconds_to_next(MAX_SLEEP)
+        return await self.service.seconds_to_next()  # None: nothing is due; only an enqueue wakes it
 
     async def run_now(self, job_id: int) -> Job | None:
         """Run one pending job at once (whatever its due time); the job as it is afterwards. When the runner
@@ -170,6 +175,11 @@ class JobRunner:
         if job is None:
             return await self.service.get(job_id)
         return await self._execute(job)
+
+    async def run_key(self, key: str) -> Job | None:
+        """`run_now` for the job with this idempotency key (None when there is none)."""
+        job = await self.service.by_key(key)
+        return await self.run_now(job.id) if job is not None else None
 
     async def _execute(self, job: Job) -> Job:
         kind = self._kinds.get(job.kind)
@@ -180,7 +190,7 @@ class JobRunner:
             result = await kind.handler(job, context)
         except Exception as error:
             failure = classify(error)
-            if not isinstance(error, discord.HTTPException | PermanentFailure):
+            if not isinstance(error, discord.HTTPException | PermanentFailure | RetryLater):
                 log.exception("job %s (%s) failed", job.id, job.kind)
             else:
                 log.warning("job %s (%s) attempt %d failed: %s", job.id, job.kind, job.attempts, failure.reason)

@@ -1,13 +1,14 @@
-"""The job queue's one component: the Retry button on a dead job's #mod-log note (moderators only; the job id
-in its custom_id makes it work after any restart). The runner itself is bot/jobs_runner.py."""
+"""The job queue on Discord: the Retry button on a dead job's #mod-log note (moderators only; the job id in its
+custom_id makes it work after any restart) and the shared #mod-log line job. The runner is bot/jobs_runner.py."""
 
 from __future__ import annotations
 
 import discord
 
 from bot.app import CourseBot
-from bot.jobs.model import JobState
-from bot.jobs_runner import JobRunner
+from bot.guild_config import Channel
+from bot.jobs.model import MOD_LOG, Job, JobState, JsonDict
+from bot.jobs_runner import Handler, JobContext, JobRunner, PermanentFailure
 from bot.permissions import Role
 from bot.persistent import CourseButton
 
@@ -49,9 +50,29 @@ def retry_view(job_id: int) -> discord.ui.View:
     return view
 
 
+def mod_log_handler(bot: CourseBot) -> Handler:
+    async def write(job: Job, context: JobContext) -> JsonDict:
+        """One #mod-log line; after an attempt that may have written it, the recent lines are looked at first."""
+        guild = bot.get_guild(job.guild_id) if job.guild_id is not None else None
+        if guild is None:
+            raise PermanentFailure("the bot is no longer in that server")
+        channel = await bot.guild_config.resolve_channel(guild, Channel.MOD_LOG)
+        if channel is None:
+            return {"skipped": "no #mod-log channel"}
+        text = job.payload["text"][:2000]
+        if job.may_have_run_before and bot.user is not None:
+            async for message in channel.history(limit=20):
+                if message.author.id == bot.user.id and message.content == text:
+                    return {"message_id": message.id}
+        return {"message_id": (await channel.send(text)).id}
+
+    return write
+
+
 async def setup(bot: CourseBot) -> None:
     bot.add_dynamic_items(RetryJobButton)
     bot.jobs.retry_view = retry_view
+    bot.jobs.register(MOD_LOG, mod_log_handler(bot), lambda job: "write a line in #mod-log")
 
 
 async def teardown(bot: CourseBot) -> None:

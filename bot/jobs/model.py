@@ -64,3 +64,12 @@ class Failure:
     reason: str
     permanent: bool = False
     retry_after: float | None = None
+
+
+MOD_LOG = "mod_log"
+"""The shared job kind of a #mod-log line (payload: text); its handler is in cogs/jobs.py."""
+
+
+def mod_log_job(guild_id: int, key: str, text: str) -> NewJob:
+    """A #mod-log line as a job: `key` names the event it reports, so it is written once."""
+    return NewJob(kind=MOD_LOG, key=f"{key}:mod_log", payload={"text": text}, guild_id=guild_id)

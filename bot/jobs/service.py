@@ -99,12 +99,14 @@ class JobService:
         """When the runner has something to do next (a pending job's due time or a lease running out)."""
         return await self.store.next_due()
 
-    async def seconds_to_next(self, longest: timedelta) -> float:
-        """Seconds the runner may sleep: until the next due time, at most `longest`, at least 0."""
+    async def seconds_to_next(self, longest: timedelta | None = None) -> float | None:
+        """Seconds the runner may sleep: until the next due time (at least 0, at most `longest`); None when
+        nothing is pending or running (it sleeps until woken) and no `longest` is given."""
         due = await self.next_due()
         if due is None:
-            return longest.total_seconds()
-        return min(max((due - self.clock.now()).total_seconds(), 0.0), longest.total_seconds())
+            return longest.total_seconds() if longest is not None else None
+        wait = max((due - self.clock.now()).total_seconds(), 0.0)
+        return min(wait, longest.total_seconds()) if longest is not None else wait
 
     async def count(self, state: JobState, kind: str | None = None) -> int:
         return await self.store.count(state, kind)

@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import aiosqlite
+
 from bot.core.lifecycle import PostRef
 from bot.storage.database import Database
+from bot.storage.jobs import JobStore, enqueue_in
 from bot.stories.model import Decision, NewStory, Screening, Story, StoryStatus, StoryText
+from bot.stories.store import Effects
 
 _PUBLISHED = StoryStatus.PUBLISHED.value
 _PENDING = StoryStatus.PENDING.value
@@ -82,14 +87,40 @@ def _posts(rows: list[sqlite3.Row]) -> tuple[PostRef, ...]:
 
 class StoryStore:
     """Reads and writes the `stories` table (implements bot.stories.store.StoryRecords); every write is one
-    transaction and every state change one conditional UPDATE on the expected status."""
+    transaction and every state change one conditional UPDATE on the expected status. The Discord effects of a
+    change that won are enqueued as jobs in its transaction (`jobs`, or directly when there is no job store)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, jobs: JobStore | None = None) -> None:
         self._db = db
+        self._jobs = jobs
+
+    async def _enqueue(self, conn: aiosqlite.Connection, effects: Effects, story: Story, now: datetime | None) -> None:
+        if effects is None:
+            return
+        jobs = list(effects(story))
+        if self._jobs is not None:
+            await self._jobs.enqueue_all(conn, jobs)
+            return
+        for job in jobs:
+            assert now is not None, "a store without a job store needs the time of the change"
+            await enqueue_in(conn, job, now)
+
+    async def _transition(
+        self, sql: str, params: Sequence[Any], effects: Effects, now: datetime | None
+    ) -> Story | None:
+        """One conditional UPDATE ... RETURNING *: the story after it when it won (its effects enqueued in the
+        same transaction), None when the story was not in the expected state."""
+        async with self._db.transaction() as conn:
+            rows = list(await conn.execute_fetchall(sql + " RETURNING *", params))
+            if not rows:
+                return None
+            story = _story(rows[0])
+            await self._enqueue(conn, effects, story, now)
+        return story
 
     # -- submission ----------------------------------------------------------------------------
 
-    async def add(self, new: NewStory) -> Story:
+    async def add(self, new: NewStory, effects: Effects = None) -> Story:
         """Store a pending story; its per-server number is allocated in the same transaction."""
         text, screening = new.text, new.screening
         async with self._db.transaction() as conn:
@@ -117,8 +148,10 @@ class StoryStore:
             )
             row = await cursor.fetchone()
             await cursor.close()
-        assert row is not None
-        return _story(row)
+            assert row is not None
+            story = _story(row)
+            await self._enqueue(conn, effects, story, new.submitted_at)
+        return story
 
     async def set_queue_post(self, story_id: int, channel_id: int, message_id: int) -> None:
         async with self._db.transaction() as conn:
@@ -160,15 +193,6 @@ class StoryStore:
             )
         )
 
-    async def pending_without_queue_post(self, submitted_before: datetime) -> list[Story]:
-        """Pending stories (in every server) submitted before a time whose review post never reached #mod-queue."""
-        rows = await self._db.fetchall(
-            "SELECT * FROM stories WHERE status = ? AND queue_message_id IS NULL AND submitted_at < ? "
-            "ORDER BY guild_id, number",
-            (_PENDING, submitted_before.isoformat()),
-        )
-        return [_story(row) for row in rows]
-
     async def count_published(
         self, guild_id: int, *, lesson_slug: str | None = None, author_id: int | None = None
     ) -> int:
@@ -206,17 +230,22 @@ class StoryStore:
 
     # -- review --------------------------------------------------------------------------------
 
-    async def _decide(self, story_id: int, sql: str, params: tuple[Any, ...]) -> Decision:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(sql + " WHERE id = ? AND status = ?", (*params, story_id, _PENDING))
-            done = cursor.rowcount == 1
-        story = await self.get(story_id)
+    async def _decide(
+        self, story_id: int, sql: str, params: tuple[Any, ...], at: datetime, effects: Effects
+    ) -> Decision:
+        won = await self._transition(sql + " WHERE id = ? AND status = ?", (*params, story_id, _PENDING), effects, at)
+        story = won or await self.get(story_id)
         if story is None:
             raise LookupError(f"story {story_id} does not exist")
-        return Decision(done, story)
+        return Decision(won is not None, story)
 
     async def approve(
-        self, story_id: int, moderator_id: int, at: datetime, edited_text: StoryText | None = None
+        self,
+        story_id: int,
+        moderator_id: int,
+        at: datetime,
+        edited_text: StoryText | None = None,
+        effects: Effects = None,
     ) -> Decision:
         """Publish a pending story (optionally with the moderator's edits); no-op if already decided."""
         if edited_text is None:
@@ -224,6 +253,8 @@ class StoryStore:
                 story_id,
                 "UPDATE stories SET status = ?, decided_by = ?, decided_at = ?",
                 (_PUBLISHED, moderator_id, at.isoformat()),
+                at,
+                effects,
             )
         text = edited_text
         return await self._decide(
@@ -231,14 +262,20 @@ class StoryStore:
             "UPDATE stories SET status = ?, decided_by = ?, decided_at = ?, edited = 1, "
             "title = ?, tried = ?, worked = ?, did_not_work = ?",
             (_PUBLISHED, moderator_id, at.isoformat(), text.title, text.tried, text.worked, text.did_not_work),
+            at,
+            effects,
         )
 
-    async def decline(self, story_id: int, moderator_id: int, at: datetime, reason: str) -> Decision:
+    async def decline(
+        self, story_id: int, moderator_id: int, at: datetime, reason: str, effects: Effects = None
+    ) -> Decision:
         """Decline a pending story with a reason for the learner; no-op if already decided."""
         return await self._decide(
             story_id,
             "UPDATE stories SET status = ?, decided_by = ?, decided_at = ?, decline_reason = ?",
             (StoryStatus.DECLINED.value, moderator_id, at.isoformat(), reason),
+            at,
+            effects,
         )
 
     async def reopen(self, story_id: int) -> bool:
@@ -251,42 +288,53 @@ class StoryStore:
             )
             return cursor.rowcount == 1
 
-    async def set_published_post(self, story_id: int, channel_id: int, message_id: int, thread_id: int | None) -> bool:
-        """Remember the public post of a story that is still published; False when it was withdrawn while
-        the post was being made (the caller then takes the post down)."""
+    async def set_published_post(
+        self,
+        story_id: int,
+        channel_id: int,
+        message_id: int,
+        thread_id: int | None,
+        effects: Effects = None,
+        at: datetime | None = None,
+    ) -> bool:
+        """Remember the public post of a story that is still published (its effects, the author's DM, in the
+        same transaction); False when it was withdrawn while the post was being made (the caller then takes
+        the post down)."""
+        won = await self._transition(
+            "UPDATE stories SET post_channel_id = ?, post_message_id = ?, thread_id = COALESCE(?, thread_id) "
+            "WHERE id = ? AND status = ?",
+            (channel_id, message_id, thread_id, story_id, _PUBLISHED),
+            effects,
+            at,
+        )
+        return won is not None
+
+    async def set_thread(self, story_id: int, thread_id: int) -> bool:
+        """Remember the discussion thread of a story that is still published; False when it was withdrawn."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE stories SET post_channel_id = ?, post_message_id = ?, thread_id = ? "
-                "WHERE id = ? AND status = ?",
-                (channel_id, message_id, thread_id, story_id, _PUBLISHED),
+                "UPDATE stories SET thread_id = ? WHERE id = ? AND status = ?", (thread_id, story_id, _PUBLISHED)
             )
             return cursor.rowcount == 1
 
     # -- withdrawal ----------------------------------------------------------------------------
 
-    async def withdraw(self, story_id: int, author_id: int, at: datetime) -> Decision:
+    async def withdraw(self, story_id: int, author_id: int, at: datetime, effects: Effects = None) -> Decision:
         """Withdraw the author's pending or published story; not done when it was neither (anymore).
 
         The learner took it back, so its text is erased; the title stays for their own `/story mine`.
         """
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE stories SET status = ?, withdrawn_at = ?, tried = '', worked = '', did_not_work = '', "
-                "spam_reasons = '[]' WHERE id = ? AND author_id = ? AND status IN (?, ?)",
-                (_WITHDRAWN, at.isoformat(), story_id, author_id, _PENDING, _PUBLISHED),
-            )
-            done = cursor.rowcount == 1
-        story = await self.get(story_id)
+        won = await self._transition(
+            "UPDATE stories SET status = ?, withdrawn_at = ?, tried = '', worked = '', did_not_work = '', "
+            "spam_reasons = '[]' WHERE id = ? AND author_id = ? AND status IN (?, ?)",
+            (_WITHDRAWN, at.isoformat(), story_id, author_id, _PENDING, _PUBLISHED),
+            effects,
+            at,
+        )
+        story = won or await self.get(story_id)
         if story is None:
             raise LookupError(f"story {story_id} does not exist")
-        return Decision(done, story)
-
-    async def has_unposted_reviews(self) -> bool:
-        """Whether any pending story (in any server) still lacks its #mod-queue post."""
-        row = await self._db.fetchone(
-            "SELECT 1 FROM stories WHERE status = ? AND queue_message_id IS NULL LIMIT 1", (_PENDING,)
-        )
-        return row is not None
+        return Decision(won is not None, story)
 
     # -- data lifecycle ------------------------------------------------------------------------
 

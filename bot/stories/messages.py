@@ -3,7 +3,7 @@ quoted through bot.core.text."""
 
 from __future__ import annotations
 
-from bot.core.text import neutralise, person
+from bot.core.text import jump_url, neutralise, person
 from bot.stories.cards import quote_title
 from bot.stories.model import Story, StoryStatus, Withdrawal
 
@@ -16,14 +16,6 @@ def received(story: Story) -> str:
         f"Thank you! Your story {quote_title(story)} was received — a moderator will review it. "
         f"Once approved it is published in #stories {credit}. You will hear back by DM (if your "
         "DMs are open) and in `/story mine`."
-    )
-
-
-def unposted_note(story: Story, has_channel: bool) -> str:
-    where = "#mod-queue could not be posted to" if has_channel else "this server has no #mod-queue channel"
-    return (
-        f"Story #{story.number} is waiting for review, but {where}. "
-        "Moderators can see it with `/stories queue` and review it with `/story show`."
     )
 
 
@@ -63,3 +55,14 @@ def withdrawn_reply(withdrawal: Withdrawal, removed: bool) -> str:
     if removed:
         return f"Withdrew story {title} and removed its post from #stories."
     return f"Withdrew story {title}. I could not remove its post from #stories; the moderators have been told."
+
+
+def author_dm(story: Story, event: str, guild_name: str) -> str | None:
+    """The DM an author gets when their story was published or declined; None when there is nothing to say
+    any more (withdrawn or erased since, or published without a post yet)."""
+    if event == "published" and story.is_published and story.post_channel_id and story.post_message_id:
+        url = jump_url(story.guild_id, story.post_channel_id, story.post_message_id)
+        return author_notice(story, guild_name, f"was published in #stories: {url}")
+    if event == "declined" and story.status is StoryStatus.DECLINED:
+        return author_notice(story, guild_name, declined_notice(story))
+    return None

@@ -1,9 +1,7 @@
 """The use cases of learner stories: share, review (approve, decline, edit and approve), withdraw, read, export,
-and forget. Plain values in, outcomes and Cards out; no Discord. The adapters (cogs/stories/) post what the
-service decides and report back where the posts went.
-
-Every state change is one conditional update on the expected status, so of two racing actions exactly one
-wins and the other is told what happened.
+and forget. Plain values in, outcomes and Cards out; no Discord. Every state change is one conditional update on
+the expected status (of two racing actions exactly one wins, the other is told what happened), and its Discord
+effects are jobs enqueued in the same transaction (bot.stories.effects), run by the job queue's runner.
 """
 
 from __future__ import annotations
@@ -12,7 +10,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from functools import partial
 
 from bot.core.cards import Card, Tone
 from bot.core.clock import Clock
@@ -21,7 +19,7 @@ from bot.core.lifecycle import Forgotten, PostRef
 from bot.core.paging import clamp_page, page_count
 from bot.core.ports import LessonCatalog, TextScreener
 from bot.core.text import neutralise, quote_inline
-from bot.stories import cards
+from bot.stories import cards, effects
 from bot.stories.drafts import Draft, DraftKind, Drafts, ShareLimit
 from bot.stories.export import ExportFormat, render_export
 from bot.stories.model import BrowsePage, Export, NewStory, Screening, Shown, Story, StoryStatus, StoryText, Withdrawal
@@ -34,7 +32,6 @@ BROWSE_PAGE_SIZE = 10
 QUEUE_LINES = 20  # a line is up to ~200 characters; 20 fit an embed description
 LESSON_CHOICES = 25
 ECHO = 100  # how much of what a user typed is echoed back
-REVIEW_SETTLE = timedelta(minutes=1)  # a review post younger than this may still be under way
 
 
 class Rejected(UserError):
@@ -46,8 +43,7 @@ class Rejected(UserError):
 
 
 class StoryService:
-    """Learner stories on one store and clock; `screener` and `catalog` are the spam and lessons features
-    (None: no screening, no lessons to link)."""
+    """Learner stories on one store and clock; `screener`, `catalog`: the spam and lessons features (or None)."""
 
     feature = "stories"
 
@@ -156,7 +152,8 @@ class StoryService:
                     submitted_at=self.clock.now(),
                     lesson_slug=lesson_slug,
                     screening=await self._screen(text),
-                )
+                ),
+                effects.on_submitted,  # the review post, enqueued with the story
             )
         except BaseException:
             self.drafts.release(draft)
@@ -169,14 +166,6 @@ class StoryService:
 
     async def record_queue_post(self, story_id: int, channel_id: int, message_id: int) -> None:
         await self.store.set_queue_post(story_id, channel_id, message_id)
-
-    async def unposted_reviews(self) -> list[Story]:
-        """Pending stories whose review never reached #mod-queue (older than a minute: a younger one's first
-        post may still be under way)."""
-        return await self.store.pending_without_queue_post(submitted_before=self.clock.now() - REVIEW_SETTLE)
-
-    async def has_unposted_reviews(self) -> bool:
-        return await self.store.has_unposted_reviews()
 
     # -- review --------------------------------------------------------------------------------
 
@@ -223,10 +212,13 @@ class StoryService:
         self.drafts.sent(draft, story.number)
         return text
 
-    async def approve(self, story: Story, moderator_id: int, text: StoryText | None = None) -> Story:
+    async def approve(
+        self, story: Story, moderator_id: int, text: StoryText | None = None, moderator_name: str = "a moderator"
+    ) -> Story:
         """Publish a pending story (with the moderator's edits); a Conflict when someone got there first.
-        The adapter then posts it and calls `published()` or `publication_failed()`."""
-        decision = await self.store.approve(story.id, moderator_id, self.clock.now(), text)
+        Its post and #mod-log line are jobs enqueued with the decision; the post's job calls `published()`."""
+        jobs = partial(effects.on_decided, moderator_name=moderator_name, moderator_id=moderator_id)
+        decision = await self.store.approve(story.id, moderator_id, self.clock.now(), text, jobs)
         if not decision.done:
             raise Conflict(cards.already_decided(decision.story))
         return decision.story
@@ -235,14 +227,16 @@ class StoryService:
         return cards.public_cards(story, lesson_title=await self.lesson_title(story.lesson_slug))
 
     async def published(self, story: Story, channel_id: int, message_id: int, thread_id: int | None) -> Story | None:
-        """Record the public post; None when the author withdrew the story while it was being posted (the
-        adapter then takes the post down again)."""
-        kept = await self.store.set_published_post(story.id, channel_id, message_id, thread_id)
+        """Record the public post (the author's DM is enqueued with it); None when the author withdrew the
+        story while it was being posted (the adapter then takes the post down again)."""
+        kept = await self.store.set_published_post(
+            story.id, channel_id, message_id, thread_id, effects.on_posted, self.clock.now()
+        )
         return await self.store.get(story.id) if kept else None
 
-    async def publication_failed(self, story: Story) -> None:
-        """The post could not be made: the story waits for review again."""
-        await self.store.reopen(story.id)
+    async def thread_opened(self, story: Story, thread_id: int) -> bool:
+        """Record the discussion thread; False when the story was withdrawn meanwhile."""
+        return await self.store.set_thread(story.id, thread_id)
 
     def check_reason(self, story: Story, moderator_id: int, raw_reason: str | None, draft_id: int | None) -> str:
         """The moderator's decline reason, or Rejected (with a draft that reopens the reason form)."""
@@ -254,9 +248,11 @@ class StoryService:
         self.drafts.sent(draft, story.number)
         return reason
 
-    async def decline(self, story: Story, moderator_id: int, reason: str) -> Story:
-        """Decline a pending story with a reason the author is told; Conflict when someone got there first."""
-        decision = await self.store.decline(story.id, moderator_id, self.clock.now(), reason)
+    async def decline(self, story: Story, moderator_id: int, reason: str, moderator_name: str = "a moderator") -> Story:
+        """Decline a pending story with a reason the author is told (a DM job, enqueued with the decision, as is
+        the #mod-log line); Conflict when someone got there first."""
+        jobs = partial(effects.on_decided, moderator_name=moderator_name, moderator_id=moderator_id)
+        decision = await self.store.decline(story.id, moderator_id, self.clock.now(), reason, jobs)
         if not decision.done:
             raise Conflict(cards.already_decided(decision.story))
         return decision.story
@@ -276,9 +272,10 @@ class StoryService:
         return story
 
     async def withdraw(self, guild_id: int, user_id: int, number: int) -> Withdrawal:
-        """Withdraw one of the author's own stories (its text is erased); the adapter takes the post down."""
+        """Withdraw one of the author's own stories (its text is erased); taking its post down and the #mod-log
+        line are jobs enqueued with it."""
         story = await self.withdrawable(guild_id, user_id, number)
-        decision = await self.store.withdraw(story.id, user_id, self.clock.now())
+        decision = await self.store.withdraw(story.id, user_id, self.clock.now(), effects.on_withdrawn)
         if not decision.done:
             now = decision.story
             raise Conflict(

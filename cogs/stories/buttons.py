@@ -112,7 +112,7 @@ class ShareStoryModal(StoryFieldsModal):
         except Rejected as rejected:
             await offer_retry(interaction, rejected)
             return
-        await flows.submitted(interaction, story, review_view)
+        await flows.submitted(interaction, story)
 
 
 class EditAndApproveModal(StoryFieldsModal):
@@ -129,7 +129,7 @@ class EditAndApproveModal(StoryFieldsModal):
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         try:
-            await flows.approve(interaction, self.story_id, review_view, self.values(), self.draft_id)
+            await flows.approve(interaction, self.story_id, self.values(), self.draft_id)
         except Rejected as rejected:
             await offer_retry(interaction, rejected)
 
@@ -219,7 +219,7 @@ class ApproveStoryButton(ReviewButton, template=r"story:approve:(?P<story_id>\d+
     action, label, style, emoji = "approve", "Approve", discord.ButtonStyle.success, "✅"
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
-        await flows.approve(interaction, self.story_id, review_view)
+        await flows.approve(interaction, self.story_id)
 
 
 class DeclineStoryButton(ReviewButton, template=r"story:decline:(?P<story_id>\d+)"):

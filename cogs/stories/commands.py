@@ -1,5 +1,5 @@
 """Learner stories: `/story share|mine|withdraw|browse|show|random` and moderators' `/stories queue|export`.
-Parse -> service -> render; the retry of review posts that never reached #mod-queue."""
+Parse -> service -> render. Posting is the job queue's (cogs/stories/jobs.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Literal
 
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot import render
 from bot.app import CourseBot
@@ -21,13 +21,12 @@ from bot.permissions import Role
 from bot.stories.messages import withdraw_question
 from bot.stories.service import StoryService
 from cogs.stories.buttons import ShareStoryModal, review_view
-from cogs.stories.render import post_review, reply_cards
+from cogs.stories.render import reply_cards
 from cogs.stories.views import PagerView, WithdrawConfirm
 
 log = logging.getLogger(__name__)
 
 Interaction = discord.Interaction[CourseBot]
-REVIEW_RETRY_MINUTES = 10
 
 
 def _guild(interaction: Interaction) -> discord.Guild:
@@ -52,45 +51,6 @@ class Stories(commands.Cog):
     @property
     def service(self) -> StoryService:
         return self.bot.services.stories
-
-    async def cog_unload(self) -> None:
-        self.retry_reviews.cancel()
-
-    # -- review posts that never reached #mod-queue ---------------------------------------------
-
-    async def restore_state(self) -> None:
-        """Retry review posts that never reached #mod-queue (also right after a restart)."""
-        if await self.service.has_unposted_reviews():
-            self._start_retrying()
-
-    @commands.Cog.listener()
-    async def on_story_review_unposted(self, story_id: int) -> None:
-        self._start_retrying()
-
-    def _start_retrying(self) -> None:
-        if not self.retry_reviews.is_running():
-            self.retry_reviews.start()
-
-    @tasks.loop(minutes=REVIEW_RETRY_MINUTES)
-    async def retry_reviews(self) -> None:
-        posted = 0
-        try:
-            for story in await self.service.unposted_reviews():
-                guild = self.bot.get_guild(story.guild_id)
-                if guild is not None and await post_review(self.bot, guild, story, review_view(story.id)):
-                    posted += 1
-        except Exception:
-            log.exception("retrying story review posts failed")
-            return
-        if posted:
-            log.info("posted %d story reviews that had not reached #mod-queue", posted)
-        # the loop only runs while there is something to retry: an idle timer still costs every wake-up
-        if not await self.service.has_unposted_reviews():
-            self.retry_reviews.stop()
-
-    @retry_reviews.before_loop
-    async def _before_retry(self) -> None:
-        await self.bot.wait_until_ready()
 
     # -- autocomplete --------------------------------------------------------------------------
 

@@ -1,42 +1,35 @@
-"""What a story's steps do on Discord once the service has decided: the reply, the review post, publishing
-with its thread, the author's DM, #mod-log, and the posts taken down on withdrawal. Parse -> service -> post."""
+"""What a story's steps do on Discord once the service has decided: the replies, and running at once the jobs
+the decision enqueued (the review post, publishing, the take-down; cogs/stories/jobs.py) so the reply can say
+how it went. The DMs and #mod-log lines run in the background. Parse -> service -> reply."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import discord
 
 from bot import render as bot_render
 from bot.core.text import jump_url
-from bot.guild_config import Channel
-from bot.notify import mod_log
-from bot.stories import messages
-from bot.stories.cards import quote_title, thread_name
-from bot.stories.model import Story
+from bot.jobs.model import JobState
+from bot.stories import effects, messages
+from bot.stories.cards import quote_title
+from bot.stories.model import Story, StoryStatus
 from cogs.stories import render
 from cogs.stories.render import bot_of, service_of
 
 log = logging.getLogger(__name__)
 
-ReviewView = Callable[[int], discord.ui.View]
 
-
-async def submitted(interaction: discord.Interaction[Any], story: Story, review_view: ReviewView) -> None:
-    """The story is stored: tell the learner, then post it for review (a failure is logged and retried)."""
+async def submitted(interaction: discord.Interaction[Any], story: Story) -> None:
+    """The story is stored with its review post as a job: tell the learner, then run that job at once (the
+    queue retries it when Discord fails, and reports it in #mod-log if it cannot be posted at all)."""
     try:
         await interaction.response.send_message(messages.received(story), ephemeral=True)
     except discord.HTTPException:
         log.warning("story #%s stored, but the learner could not be told", story.number, exc_info=True)
-    bot = bot_of(interaction)
-    guild = interaction.guild
-    assert guild is not None
-    if not await render.post_review(bot, guild, story, review_view(story.id)):
-        bot.dispatch("story_review_unposted", story.id)  # the cog retries until it is posted
-        channel = await bot.guild_config.resolve_channel(guild, Channel.MOD_QUEUE)
-        await mod_log(bot, guild, messages.unposted_note(story, channel is not None))
+    await bot_of(interaction).jobs.run_key(effects.review_key(story))
 
 
 async def _show_decision(interaction: discord.Interaction[Any], story: Story) -> None:
@@ -55,72 +48,65 @@ async def _show_decision(interaction: discord.Interaction[Any], story: Story) ->
 async def approve(
     interaction: discord.Interaction[Any],
     story_id: int,
-    review_view: ReviewView,
     edited: Mapping[str, str | None] | None = None,
     draft_id: int | None = None,
 ) -> None:
-    """Publish a pending story in #stories (with the moderator's edits) and tell its author."""
+    """Publish a pending story in #stories (with the moderator's edits) and tell its author. The post is a job
+    enqueued with the decision and run at once; if Discord fails, the queue keeps trying."""
     service, bot, guild = service_of(interaction), bot_of(interaction), interaction.guild
     assert guild is not None
     story = await service.pending(guild.id, story_id)
     text = service.check_edit(story, interaction.user.id, edited, draft_id) if edited is not None else None
     # acknowledge before deciding: a click that Discord no longer accepts leaves the story pending
     await interaction.response.defer()
-    story = await service.approve(story, interaction.user.id, text)  # Conflict: someone was faster
-    post = await render.publish(bot, guild, story, thread_name(story))
-    if post is None:
-        await service.publication_failed(story)
-        await interaction.followup.send(
-            f"I could not post story {quote_title(story)} in #stories (is there such a channel, and may I "
-            "post and create threads there? `/setup channels` picks it). It is still waiting for review: "
-            "try again once that is fixed.",
-            ephemeral=True,
+    moderator = interaction.user
+    story = await service.approve(story, moderator.id, text, moderator.display_name)  # Conflict: someone was faster
+    job = await bot.jobs.run_key(effects.publish_key(story))
+    now = await service.current(story)
+    await _show_decision(interaction, now)
+    if now.status is StoryStatus.WITHDRAWN:
+        answer = (
+            f"The author withdrew story {quote_title(story)} while it was being published; I took the post down again."
         )
-        await render.edit_review_post(bot, await service.current(story), review_view(story.id))
-        return
-    kept = await service.published(story, post.channel_id, post.message_id, post.thread_id)
-    if kept is None:  # the author withdrew it while it was being posted: take the post down again
-        await render.take_down(bot, post)
-        withdrawn = await service.current(story)
-        await _show_decision(interaction, withdrawn)
-        await interaction.followup.send(
-            f"The author withdrew story {quote_title(story)} while it was being published; I took the post down again.",
-            ephemeral=True,
+    elif now.post_channel_id is not None and now.post_message_id is not None:
+        url = jump_url(guild.id, now.post_channel_id, now.post_message_id)
+        answer = f"Published story {quote_title(now)}: {url}. I told the author."
+    elif job is not None and job.state is JobState.DEAD:
+        answer = (
+            f"Approved story {quote_title(now)}, but I could not post it in #stories: {job.last_error} "
+            "Once that is fixed, press Retry on my note in #mod-log."
         )
-        return
-    await _show_decision(interaction, kept)
-    url = jump_url(guild.id, post.channel_id, post.message_id)
-    await interaction.followup.send(f"Published story {quote_title(kept)}: {url}. I told the author.", ephemeral=True)
-    await render.tell_author(
-        bot, guild, kept, messages.author_notice(kept, guild.name, f"was published in #stories: {url}")
-    )
-    await mod_log(bot, guild, messages.decision_log(kept, interaction.user.display_name, interaction.user.id))
+    else:
+        answer = (
+            f"Approved story {quote_title(now)}. Discord did not take the post in #stories just now; I keep trying, "
+            "and the author hears once it is up."
+        )
+    await interaction.followup.send(answer, ephemeral=True)
 
 
 async def decline(
     interaction: discord.Interaction[Any], story_id: int, raw_reason: str | None, draft_id: int | None = None
 ) -> None:
-    """Decline a pending story with a reason that the author is told."""
-    service, bot, guild = service_of(interaction), bot_of(interaction), interaction.guild
+    """Decline a pending story with a reason that the author is told (a DM job, enqueued with the decision)."""
+    service, guild = service_of(interaction), interaction.guild
     assert guild is not None
     story = await service.pending(guild.id, story_id)
     reason = service.check_reason(story, interaction.user.id, raw_reason, draft_id)
     await interaction.response.defer()  # before deciding, as in approve()
-    story = await service.decline(story, interaction.user.id, reason)
+    story = await service.decline(story, interaction.user.id, reason, interaction.user.display_name)
     await _show_decision(interaction, story)
     await interaction.followup.send(f"Declined story {quote_title(story)}. I told the author.", ephemeral=True)
-    await render.tell_author(
-        bot, guild, story, messages.author_notice(story, guild.name, messages.declined_notice(story))
-    )
-    await mod_log(bot, guild, messages.decision_log(story, interaction.user.display_name, interaction.user.id))
 
 
 async def withdraw(interaction: discord.Interaction[Any], number: int) -> str:
-    """Withdraw the caller's story, take its post and thread down; returns what to tell them."""
+    """Withdraw the caller's story; taking its post and thread down is a job, run at once; returns what to
+    tell them."""
     service, bot, guild = service_of(interaction), bot_of(interaction), interaction.guild
     assert guild is not None
     withdrawal = await service.withdraw(guild.id, interaction.user.id, number)
-    removed = await render.take_down(bot, withdrawal.post) if withdrawal.post is not None else False
+    removed = True
+    if withdrawal.post is not None:
+        job = await bot.jobs.run_key(effects.take_down_key(withdrawal.story))
+        removed = job is not None and job.state is JobState.DONE
     await render.edit_review_post(bot, withdrawal.story, None)
-    await mod_log(bot, guild, messages.withdrawal_log(withdrawal.story))
-    return messages.withdrawn_reply(withdrawal, removed or withdrawal.post is None)
+    return messages.withdrawn_reply(withdrawal, removed)

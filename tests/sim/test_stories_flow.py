@@ -7,11 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 import discord
-import pytest
 from simcord import InteractionResult
 
 from bot.app import CourseBot
 from bot.demo.world import CourseWorld
+from bot.jobs.model import JobState
 from bot.storage.stories import StoryStore
 from bot.stories.model import Story, StoryStatus
 
@@ -260,12 +260,13 @@ async def test_everyone_in_a_story_pings_nobody(course: CourseWorld, simcord_env
 
 
 async def test_queue_post_failure_keeps_the_story(
-    course: CourseWorld, simcord_env: Any, simcord_bot: CourseBot, caplog: pytest.LogCaptureFixture
+    course: CourseWorld, simcord_env: Any, simcord_bot: CourseBot
 ) -> None:
     simcord_env.inject_error("POST", "/channels/*/messages", status=500, times=None)
     result = await share_story(course)
     assert "received" in result.response.content  # the reply is an interaction callback, not a channel post
-    assert any("story #1" in r.getMessage() and "not in the review queue" in r.getMessage() for r in caplog.records)
+    job = await simcord_bot.services.jobs.by_key("story:1:review")
+    assert job is not None and job.state is JobState.PENDING and "outage (500)" in (job.last_error or "")
     story = await stored(simcord_bot, course, 1)
     assert story.status is StoryStatus.PENDING and story.queue_message_id is None
     assert course.channel("mod-queue").last_message is None
@@ -277,7 +278,7 @@ async def test_queue_post_failure_keeps_the_story(
     assert "**#1** Giveaway on Instagram" in (listing.description or "")
     assert "not in #mod-queue" in (listing.description or "")
 
-    # once Discord accepts posts again, the retry loop puts the review in #mod-queue
+    # once Discord accepts posts again, the job queue puts the review in #mod-queue
     simcord_env.backend.faults.clear()
     await simcord_env.advance_time(11 * 60)
     story = await stored(simcord_bot, course, 1)
@@ -294,8 +295,12 @@ async def test_missing_queue_permission_is_reported_to_mod_log(
     await queue.set_permissions(me, send_messages=False)
     await share_story(course)
     log_lines = [m.content for m in course.channel("mod-log").history()]
-    assert any("I can't post in" in line for line in log_lines)
-    assert any("Story #1 is waiting for review" in line and "/stories queue" in line for line in log_lines)
+    assert any(
+        "I gave up trying to post story #1 for review in #mod-queue" in line
+        and "/stories queue" in line
+        and "lacks a permission" in line
+        for line in log_lines
+    ), log_lines
     assert (await stored(simcord_bot, course, 1)).status is StoryStatus.PENDING
 
 
@@ -335,23 +340,26 @@ async def test_withdraw_pending_closes_the_review(course: CourseWorld, simcord_b
     assert "Nothing is waiting for review" in (queue.response.embeds[0].description or "")
 
 
-async def test_failed_publish_leaves_story_pending_for_another_try(
+async def test_failed_publish_is_retried_and_posted_once(
     course: CourseWorld, simcord_env: Any, simcord_bot: CourseBot
 ) -> None:
     await share_story(course)
     simcord_env.inject_error("POST", f"/channels/{course.channel('stories').id}/messages", status=500)
     failed = await course.moderator.click(review_post(course), label="Approve")
     assert failed.followups[0].ephemeral
-    assert "I could not post story #1" in failed.followups[0].content
-    assert "still waiting for review" in failed.followups[0].content
+    assert "Approved story #1" in failed.followups[0].content
+    assert "I keep trying" in failed.followups[0].content
     story = await stored(simcord_bot, course, 1)
-    assert story.status is StoryStatus.PENDING and story.decided_by is None
-    assert button_labels(review_post(course)) == ["Approve", "Decline", "Edit and approve"]
+    assert story.status is StoryStatus.PUBLISHED and story.post_message_id is None
+    assert review_post(course).components == []  # decided: nobody approves it twice
     assert dms(course.learner) == []
 
-    retried = await course.moderator.click(review_post(course), label="Approve")
-    assert "Published story #1" in retried.followups[0].content
-    assert (await stored(simcord_bot, course, 1)).is_published
+    await simcord_env.advance_time(60)  # the queue tries again after its backoff
+    story = await stored(simcord_bot, course, 1)
+    assert story.post_message_id is not None and story.thread_id is not None
+    assert [m.id for m in course.channel("stories").history() if m.embeds] == [story.post_message_id]
+    assert [t.id for t in course.channel("stories").threads] == [story.thread_id]
+    assert any("was published" in m.content for m in dms(course.learner))
 
 
 async def test_click_that_discord_refuses_leaves_the_story_pending(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from bot.core.lifecycle import PostRef
 from bot.core.ports import LessonRef, TextScreening
 from bot.core.text import visible_length
 from bot.storage.database import Database, open_database
+from bot.storage.jobs import JobStore
 from bot.storage.stories import StoryStore
 from bot.stories import messages
 from bot.stories.cards import public_cards, review_cards
@@ -286,14 +286,50 @@ async def test_forget_member_erases_text_and_author_and_returns_posts(service: S
     assert "Stories" in service.stored_data() and "{" not in service.stored_data()
 
 
-async def test_unposted_reviews_wait_a_minute(service: StoryService, clock: ManualClock) -> None:
+async def kinds(db: Database) -> list[tuple[str, str]]:
+    rows = await db.fetchall("SELECT kind, idempotency_key FROM jobs ORDER BY id")
+    return [(row[0], row[1]) for row in rows]
+
+
+async def test_each_transition_enqueues_its_effects_with_it(db: Database, clock: ManualClock) -> None:
+    service = StoryService(StoryStore(db, JobStore(db, clock)), clock)
     story_id = await share(service)
-    assert await service.has_unposted_reviews()
-    assert await service.unposted_reviews() == []
-    clock.advance(timedelta(minutes=2).total_seconds())
-    assert [s.id for s in await service.unposted_reviews()] == [story_id]
-    await service.record_queue_post(story_id, 1, 2)
-    assert not await service.has_unposted_reviews()
+    assert await kinds(db) == [("story.review", f"story:{story_id}:review")]
+    story = await service.pending(GUILD, story_id)
+    approved = await service.approve(story, MOD, moderator_name="Mo")
+    with pytest.raises(Conflict):
+        await service.approve(story, MOD, moderator_name="Mo")  # the loser enqueues nothing
+    assert await kinds(db) == [
+        ("story.review", f"story:{story_id}:review"),
+        ("story.publish", f"story:{story_id}:publish"),
+        ("mod_log", f"story:{story_id}:decision:mod_log"),
+    ]
+    line = await db.fetchval("SELECT payload FROM jobs WHERE kind = 'mod_log'")
+    assert "approved story #1" in line and "Mo" in line
+    assert await service.published(approved, 5, 6, None) is not None
+    assert (await kinds(db))[-1] == ("story.dm", f"story:{story_id}:dm:published")
+    assert "was published in #stories" in (messages.author_dm(await service.current(approved), "published", "G") or "")
+    await service.withdraw(GUILD, LEE, approved.number)
+    assert (await kinds(db))[-2:] == [
+        ("story.take_down", f"story:{story_id}:take_down"),
+        ("mod_log", f"story:{story_id}:withdrawn:mod_log"),
+    ]
+    take_down = await db.fetchval("SELECT payload FROM jobs WHERE kind = 'story.take_down'")
+    assert '"channel_id": 5' in take_down and '"message_id": 6' in take_down
+    assert messages.author_dm(await service.current(approved), "published", "G") is None  # withdrawn: no DM
+
+
+async def test_a_declined_story_tells_its_author_and_a_withdrawn_pending_one_has_nothing_to_take_down(
+    db: Database, clock: ManualClock
+) -> None:
+    service = StoryService(StoryStore(db, JobStore(db, clock)), clock)
+    first, second = await share(service), await share(service)
+    await service.decline(await service.pending(GUILD, first), MOD, "Please add what you measured.", "Mo")
+    assert [k for k, _ in await kinds(db)][-2:] == ["story.dm", "mod_log"]
+    story = await service.current(await service.story_in(GUILD, first))
+    assert "Please add what you measured." in (messages.author_dm(story, "declined", "G") or "")
+    await service.withdraw(GUILD, LEE, 2)
+    assert [k for k, key in await kinds(db) if key.startswith(f"story:{second}:")] == ["story.review", "mod_log"]
 
 
 async def test_real_spam_filter_flags_a_story_full_of_links(db: Database, clock: ManualClock) -> None:

@@ -138,8 +138,6 @@ async def test_queue_lists_pending_and_missing_posts(store: StoryStore) -> None:
     await store.set_queue_post(a.id, 11, 12)
     await store.approve(c.id, MOD, T0)
     assert [s.number for s in await store.pending(GUILD)] == [a.number, b.number]
-    assert [s.id for s in await store.pending_without_queue_post(T0 + timedelta(seconds=1))] == [b.id]
-    assert await store.pending_without_queue_post(T0) == []
     assert [s.number for s in await store.pending(GUILD, limit=1)] == [a.number]
     assert await store.count_pending(GUILD) == 2
     assert (await store.get(a.id)).queue_message_id == 12  # type: ignore[union-attr]
