@@ -20,22 +20,18 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, Literal
 
+from bot.spam.anchors import masked_reasons
 from bot.spam.config import SpamConfig
+from bot.spam.context import context_reasons, disguise_reason
 from bot.spam.flood import FloodCopy, FloodTracker
 from bot.spam.hostmodel import HostModel
 from bot.spam.links import EMPTY, Extraction, Link, extract, maybe_has_link
 from bot.spam.lists import ShippedLists, shipped_lists
 from bot.spam.lookalike import ProtectedNames
-from bot.spam.signals import (
-    LinkFacts,
-    LinkSignals,
-    Reason,
-    context_reasons,
-    disguise_reason,
-    masked_reasons,
-    wording_reason,
-)
+from bot.spam.reasons import LinkFacts, Reason
+from bot.spam.signals import LinkSignals
 from bot.spam.textmodel import TextModel, shipped_text_model, tokens
+from bot.spam.wording import wording_reason
 
 __all__ = ["FloodCopy", "Link", "MessageContext", "Reason", "SpamEngine", "Verdict", "assess_text"]
 
