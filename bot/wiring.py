@@ -13,11 +13,9 @@ from bot.core.clock import Clock
 from bot.core.lifecycle import DataOwner
 from bot.jobs.service import JobService
 from bot.lessons.service import LessonService
-from bot.polls.anonymous import AnonymousPollService
 from bot.polls.service import PollService
 from bot.privacy.service import PrivacyService
 from bot.spam.service import SpamService
-from bot.storage.anonymous_polls import SqliteAnonymousPollStore
 from bot.storage.database import Database
 from bot.storage.guilds import GuildSettingsStore
 from bot.storage.jobs import JobStore
@@ -35,7 +33,6 @@ class Services:
 
     lessons: LessonService
     polls: PollService
-    anonymous_polls: AnonymousPollService
     stories: StoryService
     spam: SpamService
     # Built after the features (below), from them: not constructor arguments.
@@ -55,7 +52,6 @@ def build_services(db: Database, clock: Clock, settings: Settings) -> Services:
     services = Services(
         lessons=LessonService(LessonStore(db, clock), clock, lessons_dir=settings.lessons_dir),
         polls=PollService(PollStore(db), clock),
-        anonymous_polls=AnonymousPollService(SqliteAnonymousPollStore(db), clock),
         stories=StoryService(StoryStore(db, job_store), clock, screener=None, catalog=None),
         spam=SpamService(SpamStore(db), clock, retention_days=settings.spam_copy_retention_days),
     )

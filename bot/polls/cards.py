@@ -21,7 +21,12 @@ QUESTION_ECHO = 90
 
 
 def closed_text(record: PollRecord) -> str:
-    return f"📊 The poll is closed. Results of “{quote_inline(record.question, QUESTION_ECHO)}”"
+    kind = "anonymous poll" if record.anonymous else "poll"
+    return f"📊 The {kind} is closed. Results of “{quote_inline(record.question, QUESTION_ECHO)}”"
+
+
+def _kind(record: PollRecord) -> str:
+    return "Anonymous poll" if record.anonymous else "Poll"
 
 
 def results(record: PollRecord) -> tuple[Card, Chart]:
@@ -31,7 +36,9 @@ def results(record: PollRecord) -> tuple[Card, Chart]:
     subtitle = f"{state} · {plural(record.voter_count, 'voter')}"
     if record.counts_source == "seen":
         subtitle += " · votes the bot saw (the poll message was deleted)"
-    footer = f"Poll #{record.id} · {state.lower()}"
+    if record.anonymous:
+        subtitle += " · anonymous"
+    footer = f"{_kind(record)} #{record.id} · {state.lower()} · {plural(record.voter_count, 'voter')}"
     if record.multiselect:
         footer += " · several answers allowed: shares are of voters"
     if record.counts_source == "seen":
@@ -54,21 +61,47 @@ def results(record: PollRecord) -> tuple[Card, Chart]:
     return card, Chart(name, draw)
 
 
+def anonymous_post(record: PollRecord) -> Card:
+    """The post of an anonymous poll: question, answers, and counts unless they are hidden until the close."""
+    how = "Pick several answers in the menu below" if record.multiselect else "Vote with the buttons below"
+    if not record.is_open:
+        state = f"Closed · {plural(record.voter_count, 'voter')}. The results are posted below."
+        description = "\n".join(summary_lines(record))
+    elif record.hidden_results:
+        state = f"{plural(record.voter_count, 'voter')} so far · results are hidden until the poll closes"
+        description = "\n".join(f"• {shown_label(a)}" for a in record.answers)
+    else:
+        state = f"{plural(record.voter_count, 'voter')} so far"
+        description = "\n".join(summary_lines(record))
+    return Card(
+        title=f"🕶️ {neutralise(record.question)}",
+        description=description,
+        fields=(Field("Anonymous", "No one, moderators included, can see who voted what."),),
+        footer=f"Anonymous poll #{record.id} · {state}" + (f" · {how}" if record.is_open else ""),
+        tone=Tone.INFO if record.is_open else Tone.NEUTRAL,
+        timestamp=record.ends_at if record.is_open else record.ended_at,
+    )
+
+
 def recent(polls: Sequence[PollRecord]) -> Card:
     fields = []
     for record in polls:
         if record.is_open:
             state = f"Open, closes {stamp(record.ends_at, 'R')} · {record.voter_count:,} voted so far"
+            if record.counts_hidden:
+                state += " · counts hidden until it closes"
         else:
             top = max(record.answers, key=lambda a: a.count, default=None)
             leader = f" · top: {shown_label(top)} ({top.count:,})" if top and top.count else ""
             state = f"Closed · {plural(record.voter_count, 'voter')}{leader}"
         url = record.jump_url()
         link = f" · [go to the poll]({url})" if url else ""
-        fields.append(Field(f"#{record.id} {neutralise(record.question)}", state + link))
-    return Card(
-        title="Recent polls", fields=tuple(fields), footer="/poll results shows the counts and chart of any poll"
-    )
+        mark = "🕶️ " if record.anonymous else ""
+        fields.append(Field(f"#{record.id} {mark}{neutralise(record.question)}", state + link))
+    footer = "/poll results shows the counts and chart of any poll"
+    if any(record.anonymous for record in polls):
+        footer += " · 🕶️ anonymous: nobody can see who voted what"
+    return Card(title="Recent polls", fields=tuple(fields), footer=footer)
 
 
 def schedules(found: Sequence[ScheduleRecord]) -> Card:
@@ -82,6 +115,7 @@ def schedules(found: Sequence[ScheduleRecord]) -> Card:
         fields.append(
             Field(
                 f"#{schedule.id} {neutralise(schedule.question)}",
+                f"{'🕶️ anonymous · ' if schedule.anonymous else ''}"
                 f"{schedule.slot.describe()} in <#{schedule.channel_id}> · open for "
                 f"{plural(schedule.duration_hours, 'hour')} · {plural(schedule.queued, 'queued question')}\n"
                 f"{state}",

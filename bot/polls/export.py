@@ -24,6 +24,7 @@ COLUMNS = (
     "answer",
     "emoji",
     "votes",
+    "anonymous",
 )
 
 
@@ -33,7 +34,8 @@ def _cell(text: str) -> str:
 
 
 def polls_csv(polls: Sequence[PollRecord]) -> str:
-    """Final counts from Discord for ended polls; for open polls, the votes the bot has seen so far."""
+    """Final counts for ended polls (Discord's, or an anonymous poll's ballots); for open polls, the votes
+    seen so far, except an open anonymous poll whose counts are hidden until it closes (left blank)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -50,12 +52,13 @@ def polls_csv(polls: Sequence[PollRecord]) -> str:
                     poll.ends_at.isoformat(timespec="seconds"),
                     poll.ended_at.isoformat(timespec="seconds") if poll.ended_at else "",
                     "yes" if poll.multiselect else "no",
-                    poll.voter_count,
-                    poll.counts_source or "seen so far",
+                    "" if poll.counts_hidden else poll.voter_count,
+                    "hidden until it closes" if poll.counts_hidden else poll.counts_source or "seen so far",
                     answer.answer_id,
                     _cell(answer.text),
                     answer.emoji or "",
-                    answer.count,
+                    "" if poll.counts_hidden else answer.count,
+                    "yes" if poll.anonymous else "no",
                 )
             )
     return buffer.getvalue()

@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from enum import Enum
 
 from bot.polls.options import AnswerSpec
 from bot.polls.rules import Occurrence, WeeklySlot
+
+
+class Cast(Enum):
+    """What storing an anonymous ballot did."""
+
+    NEW = "new"
+    CHANGED = "changed"
+    CLOSED = "closed"  # the poll closed (or ran out of time) first
+    MISSING = "missing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +60,17 @@ class PollRecord:
     results_message_id: int | None
     answers: tuple[AnswerRecord, ...]
     seen_voters: int = 0
+    anonymous: bool = False
+    """Voted with the bot's buttons, ballots keyed by a hash (bot.polls.anonymous); else a native poll."""
 
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+    @property
+    def counts_hidden(self) -> bool:
+        """An open anonymous poll whose host hid the counts until it closes: no one sees them, hosts included."""
+        return self.anonymous and self.hidden_results and self.is_open
 
     @property
     def voter_count(self) -> int:
@@ -83,6 +100,8 @@ class ScheduleRecord:
     created_at: datetime
     removed_at: datetime | None
     queued: int = 0
+    anonymous: bool = False
+    hidden_results: bool = False
 
     @property
     def slot(self) -> WeeklySlot:
@@ -114,11 +133,11 @@ class Claim:
 
 @dataclass(frozen=True, slots=True)
 class NewPoll:
-    """A poll just posted in Discord, to record."""
+    """A poll to record: a native one just posted (its message), an anonymous one about to be (None)."""
 
     guild_id: int
     channel_id: int
-    message_id: int
+    message_id: int | None
     question: str
     answers: tuple[AnswerSpec, ...]
     multiselect: bool
@@ -129,6 +148,7 @@ class NewPoll:
     ends_at: datetime
     schedule_id: int | None = None
     week: date | None = None
+    anonymous: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +165,8 @@ class NewSchedule:
     next_run_at: datetime
     created_by: int
     created_at: datetime
+    anonymous: bool = False
+    hidden_results: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,11 @@ from bot.core.errors import Conflict, NotFound, UserError
 from bot.core.lifecycle import Forgotten
 from bot.core.text import clean_input, plural, truncate
 from bot.polls import cards, rules
+from bot.polls.anonymous import AnonymousVoting
 from bot.polls.export import polls_csv
 from bot.polls.model import Chart, Claim, Export, NewPoll, NewSchedule, PollRecord, ScheduleRecord, WeekRun
 from bot.polls.options import MAX_DURATION_HOURS, PollInputError, PollSpec, build_poll
+from bot.polls.results import stamp
 from bot.polls.rules import ScheduleInputError, WeeklySlot
 from bot.polls.store import PollStore
 
@@ -37,8 +39,10 @@ def refusal(head: str, problems: list[str]) -> UserError:
     return UserError(truncate(head + "\n" + "\n".join(shown), limits.MESSAGE_CONTENT))
 
 
-class PollService:
-    """Polls and weekly schedules of every server, on one store and clock. A `DataOwner` (feature "polls")."""
+class PollService(AnonymousVoting):
+    """Polls (native and anonymous) and weekly schedules of every server, on one store and clock.
+
+    A `DataOwner` (feature "polls")."""
 
     feature = "polls"
 
@@ -120,7 +124,9 @@ class PollService:
     ) -> PollRecord | None:
         """Close the poll with Discord's counts (None: the message is gone, keep the votes the bot saw).
 
-        None when it had closed already (another close won)."""
+        None when it had closed already (another close won). An anonymous poll closes on its own ballots."""
+        if record.anonymous:
+            return await self.close_anonymous(record)
         if counts is None or voters is None:
             counts = {answer.answer_id: answer.seen_count for answer in record.answers}
             voters, source = record.seen_voters, "seen"
@@ -143,7 +149,8 @@ class PollService:
 
     @staticmethod
     def results_private(record: PollRecord, is_host: bool) -> bool:
-        """Hidden results of an open poll are shown to learners only privately."""
+        """Hidden results of an open poll are shown to learners only privately (an anonymous poll's to no one:
+        `results` refuses)."""
         return record.is_open and record.hidden_results and not is_host
 
     @staticmethod
@@ -153,7 +160,17 @@ class PollService:
     @staticmethod
     def results(record: PollRecord) -> tuple[Card, Chart]:
         """The results card (final once closed, so far while open) and its chart."""
+        if record.counts_hidden:
+            raise UserError(
+                f"Anonymous poll #{record.id} keeps its counts hidden until it closes "
+                f"{stamp(record.ends_at, 'R')}, from everyone, hosts included."
+            )
         return cards.results(record)
+
+    @staticmethod
+    def post_card(record: PollRecord) -> Card:
+        """The post of an anonymous poll: question, answers, and counts unless hidden until the close."""
+        return cards.anonymous_post(record)
 
     async def recent(self, guild_id: int) -> Card:
         polls = await self.store.recent_polls(guild_id, limit=RECENT_SHOWN)
@@ -191,6 +208,8 @@ class PollService:
         duration_hours: int,
         multiselect: bool,
         created_by: int,
+        anonymous: bool = False,
+        hidden_results: bool = False,
     ) -> ScheduleRecord:
         """A new weekly schedule, or a UserError listing every problem of the input."""
         problems: list[str] = []
@@ -229,6 +248,8 @@ class PollService:
                 next_run_at=first,
                 created_by=created_by,
                 created_at=now,
+                anonymous=anonymous,
+                hidden_results=hidden_results,
             )
         )
         created = await self.store.get_schedule(schedule_id)
@@ -302,7 +323,7 @@ class PollService:
         name = f"polls-schedule-{schedule_id}.csv" if schedule_id is not None else "polls.csv"
         summary = (
             f"{plural(len(polls), 'poll')}, one row per answer "
-            "(final counts from Discord; open polls show the votes seen so far)."
+            "(final counts; open polls show the votes seen so far, blank while an anonymous poll hides them)."
         )
         return Export(name, polls_csv(polls).encode("utf-8"), summary)
 
@@ -339,6 +360,10 @@ class PollService:
     async def polls_due(self) -> list[PollRecord]:
         return await self.store.polls_due(self.clock.now())
 
+    async def next_due(self) -> datetime | None:
+        """The earliest moment the polls have work planned (a poll to close, a weekly poll to post), or None."""
+        return await self.store.next_due()
+
     async def next_wake(self) -> datetime:
         return rules.next_wake(await self.store.next_due(), self.clock.now())
 
@@ -351,7 +376,9 @@ class PollService:
         return (
             "Polls: the polls and weekly schedules hosts create, with their final counts, and which answer "
             "each member picked in a native poll (kept so results survive a deleted poll message) until the "
-            "member asks to be forgotten or the server removes the bot."
+            "member asks to be forgotten or the server removes the bot. Anonymous polls never store your id: "
+            "while one is open your ballot is kept under a keyed hash, and when it closes the key and every "
+            "ballot are deleted, leaving only the totals, so those votes cannot be looked up to erase them."
         )
 
     async def forget_member(self, guild_id: int | None, user_id: int) -> Forgotten:

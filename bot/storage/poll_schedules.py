@@ -57,6 +57,8 @@ def _schedule(row: sqlite3.Row) -> ScheduleRecord:
         created_at=_required_time(row["created_at"]),
         removed_at=_time(row["removed_at"]),
         queued=row["queued"],
+        anonymous=bool(row["anonymous"]),
+        hidden_results=bool(row["hidden_results"]),
     )
 
 
@@ -82,8 +84,8 @@ class ScheduleQueries:
     async def add_schedule(self, schedule: NewSchedule) -> int:
         return await self._db.execute(
             "INSERT INTO poll_schedules (guild_id, channel_id, question, answers_json, weekday, time_of_day,"
-            " timezone, duration_hours, multiselect, next_run_at, created_by, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " timezone, duration_hours, multiselect, next_run_at, created_by, created_at, anonymous, hidden_results)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 schedule.guild_id,
                 schedule.channel_id,
@@ -97,6 +99,8 @@ class ScheduleQueries:
                 iso(schedule.next_run_at),
                 schedule.created_by,
                 iso(schedule.created_at),
+                int(schedule.anonymous),
+                int(schedule.hidden_results),
             ),
         )
 

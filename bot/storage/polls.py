@@ -1,4 +1,5 @@
-"""SQL for polls: posted polls, answers and final counts, votes seen (schedules: bot/storage/poll_schedules.py).
+"""SQL for polls: posted polls, answers and final counts, votes seen (schedules: bot/storage/poll_schedules.py,
+anonymous ballots: bot/storage/poll_ballots.py).
 
 Implements bot.polls.store.PollStore. Every state transition is one conditional UPDATE on the state it
 expects, so of two racing actions exactly one wins and the other learns it lost (a False or None).
@@ -12,12 +13,13 @@ from typing import Any
 
 from bot.polls.model import AnswerRecord, NewPoll, NewSchedule, PollRecord
 from bot.storage.database import Database
+from bot.storage.poll_ballots import BallotQueries
 from bot.storage.poll_schedules import ScheduleQueries, _required_time, _time, iso
 
 __all__ = ["NewPoll", "NewSchedule", "PollStore", "iso"]
 
 
-class PollStore(ScheduleQueries):
+class PollStore(ScheduleQueries, BallotQueries):
     """Reads and writes the poll tables; every write is one transaction."""
 
     def __init__(self, db: Database) -> None:
@@ -25,12 +27,13 @@ class PollStore(ScheduleQueries):
 
     # -- polls ---------------------------------------------------------------------------------
 
-    async def add_poll(self, poll: NewPoll) -> int:
+    async def add_poll(self, poll: NewPoll, secret: bytes | None = None) -> int:
+        """Record a poll (an anonymous one with its secret, before its post goes up: see `set_message`)."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO polls (guild_id, channel_id, message_id, question, multiselect, hidden_results,"
-                " duration_hours, schedule_id, week, created_by, created_at, ends_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " duration_hours, schedule_id, week, created_by, created_at, ends_at, anonymous, secret)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     poll.guild_id,
                     poll.channel_id,
@@ -44,6 +47,8 @@ class PollStore(ScheduleQueries):
                     poll.created_by,
                     iso(poll.created_at),
                     iso(poll.ends_at),
+                    int(poll.anonymous),
+                    secret,
                 ),
             )
             poll_id = cursor.lastrowid
@@ -52,7 +57,7 @@ class PollStore(ScheduleQueries):
                 "INSERT INTO poll_answers (poll_id, answer_id, text, emoji) VALUES (?, ?, ?, ?)",
                 [(poll_id, number, a.text, a.emoji) for number, a in enumerate(poll.answers, start=1)],
             )
-            if poll.schedule_id is not None and poll.week is not None:
+            if poll.schedule_id is not None and poll.week is not None and poll.message_id is not None:
                 await conn.execute(
                     "UPDATE poll_schedule_runs SET status = 'posted', poll_id = ?"
                     " WHERE schedule_id = ? AND week = ? AND status = 'claimed'",
@@ -69,7 +74,8 @@ class PollStore(ScheduleQueries):
         answers: dict[int, list[AnswerRecord]] = {poll_id: [] for poll_id in ids}
         for row in await self._db.fetchall(
             "SELECT a.*, (SELECT COUNT(*) FROM poll_votes v WHERE v.poll_id = a.poll_id"
-            " AND v.answer_id = a.answer_id) AS seen"
+            " AND v.answer_id = a.answer_id) + (SELECT COUNT(*) FROM poll_ballots b WHERE b.poll_id = a.poll_id"
+            " AND b.answer_id = a.answer_id) AS seen"
             f" FROM poll_answers a WHERE a.poll_id IN ({marks}) ORDER BY a.poll_id, a.answer_id",
             ids,
         ):
@@ -80,8 +86,9 @@ class PollStore(ScheduleQueries):
             row["poll_id"]: row["n"]
             for row in await self._db.fetchall(
                 f"SELECT poll_id, COUNT(DISTINCT user_id) AS n FROM poll_votes WHERE poll_id IN ({marks})"
-                " GROUP BY poll_id",
-                ids,
+                " GROUP BY poll_id UNION ALL SELECT poll_id, COUNT(DISTINCT voter_key) FROM poll_ballots"
+                f" WHERE poll_id IN ({marks}) GROUP BY poll_id",
+                ids + ids,
             )
         }
         return [
@@ -105,6 +112,7 @@ class PollStore(ScheduleQueries):
                 results_message_id=row["results_message_id"],
                 answers=tuple(answers[row["id"]]),
                 seen_voters=voters.get(row["id"], 0),
+                anonymous=bool(row["anonymous"]),
             )
             for row in rows
         ]
@@ -134,7 +142,9 @@ class PollStore(ScheduleQueries):
         return [(row["id"], row["question"], bool(row["open"])) for row in rows]
 
     async def polls_due(self, now: datetime) -> list[PollRecord]:
-        return await self._records("ended_at IS NULL AND ends_at <= ?", (iso(now),), "ORDER BY ends_at")
+        return await self._records(
+            "ended_at IS NULL AND ends_at <= ? AND message_id IS NOT NULL", (iso(now),), "ORDER BY ends_at"
+        )
 
     async def finish_poll(
         self,
@@ -148,7 +158,8 @@ class PollStore(ScheduleQueries):
         """Store the final counts; False when the poll had already ended (someone else finished it)."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE polls SET ended_at = ?, voters = ?, counts_source = ? WHERE id = ? AND ended_at IS NULL",
+                "UPDATE polls SET ended_at = ?, voters = ?, counts_source = ?"
+                " WHERE id = ? AND ended_at IS NULL AND anonymous = 0",
                 (iso(ended_at), voters, source, poll_id),
             )
             if cursor.rowcount == 0:
@@ -200,7 +211,7 @@ class PollStore(ScheduleQueries):
         """The earliest moment anything needs doing: a poll to close or a schedule to fire."""
         value = await self._db.fetchval(
             "SELECT MIN(t) FROM ("
-            " SELECT MIN(ends_at) AS t FROM polls WHERE ended_at IS NULL"
+            " SELECT MIN(ends_at) AS t FROM polls WHERE ended_at IS NULL AND message_id IS NOT NULL"
             " UNION ALL SELECT MIN(next_run_at) FROM poll_schedules WHERE removed_at IS NULL AND paused = 0)"
         )
         return _time(value)
@@ -234,6 +245,7 @@ class PollStore(ScheduleQueries):
         statements = (
             f"DELETE FROM poll_schedule_runs WHERE schedule_id IN ({schedules})",
             f"DELETE FROM poll_votes WHERE poll_id IN ({polls})",
+            f"DELETE FROM poll_ballots WHERE poll_id IN ({polls})",
             f"DELETE FROM poll_answers WHERE poll_id IN ({polls})",
             f"DELETE FROM poll_queue WHERE schedule_id IN ({schedules})",
             "DELETE FROM polls WHERE guild_id = ?",

@@ -1,15 +1,17 @@
-"""Polls: native Discord polls for hosts, votes recorded, results with a chart, weekly schedules with a queue.
+"""Polls: native Discord polls and anonymous ones (the bot's buttons, votes nobody can trace) for hosts, votes
+recorded, results with a chart, weekly schedules with a queue.
 
-`commands` holds the slash commands, `timer` the loop that closes polls and posts weekly ones, `actions`
-the Discord side both use, `buttons` the unschedule confirmation and `render` the wording and embeds;
-`anonymous` (anonymous polls) adds itself to the same `/poll` group.
+`commands` holds the slash commands, `timer` the one loop that closes polls and posts weekly ones, `actions`
+the Discord side both use, `anonymous` the vote components of an anonymous poll's post, `buttons` the
+confirmations (End, unschedule) and `render` the wording and embeds.
 """
 
 from __future__ import annotations
 
 from bot.app import CourseBot
 from cogs.polls.actions import PollActions
-from cogs.polls.anonymous import setup_anonymous
+from cogs.polls.anonymous import COMPONENTS
+from cogs.polls.buttons import EndButton
 from cogs.polls.commands import Polls
 from cogs.polls.timer import PollTimer
 
@@ -19,4 +21,4 @@ async def setup(bot: CourseBot) -> None:
     timer = PollTimer(bot, actions)
     await bot.add_cog(timer)
     await bot.add_cog(Polls(bot, actions, timer))
-    await setup_anonymous(bot)  # `/poll anonymous` joins the /poll group added just above
+    bot.add_dynamic_items(*COMPONENTS, EndButton)

@@ -1,4 +1,5 @@
-"""What only Discord can do for polls: post a native poll, read and end it, post results, run a claimed week.
+"""What only Discord can do for polls: post a poll (native, or anonymous with the bot's buttons), read and end
+it, post results, run a claimed week.
 
 The service decides and records; this module does the Discord side and tells the service what happened.
 """
@@ -12,12 +13,15 @@ from datetime import date
 import discord
 
 from bot import notify
+from bot import render as bot_render
 from bot.app import CourseBot
+from bot.core.errors import TryAgainLater
 from bot.guild_config import Channel
 from bot.polls.model import PollRecord, WeekRun
 from bot.polls.options import PollSpec
 from bot.polls.service import PollService
 from cogs.polls import render
+from cogs.polls.anonymous import poll_view
 
 log = logging.getLogger("coursebot.polls")
 
@@ -43,11 +47,16 @@ class PollActions:
         content: str,
         created_by: int,
         hidden_results: bool = False,
+        anonymous: bool = False,
         caller: discord.Interaction[CourseBot] | None = None,
         schedule_id: int | None = None,
         week: date | None = None,
     ) -> PollRecord | None:
         """Post the poll and record it; None when Discord refused (send_safely told whom it should)."""
+        if anonymous:
+            return await self._post_anonymous(
+                channel, spec, content, created_by, hidden_results, caller, schedule_id=schedule_id, week=week
+            )
         sent = await notify.send_safely(
             self.bot, channel, caller=caller, content=content, poll=render.native_poll(spec)
         )
@@ -64,6 +73,44 @@ class PollActions:
             schedule_id=schedule_id,
             week=week,
         )
+        if self.on_change is not None:
+            await self.on_change()
+        return record
+
+    async def _post_anonymous(
+        self,
+        channel: discord.TextChannel,
+        spec: PollSpec,
+        content: str,
+        created_by: int,
+        hidden_results: bool,
+        caller: discord.Interaction[CourseBot] | None,
+        *,
+        schedule_id: int | None,
+        week: date | None,
+    ) -> PollRecord | None:
+        """Recorded first (its buttons carry its number), then posted; forgotten again if the post failed."""
+        record = await self.service.record_anonymous(
+            spec,
+            guild_id=channel.guild.id,
+            channel_id=channel.id,
+            created_by=created_by,
+            hidden_results=hidden_results,
+            schedule_id=schedule_id,
+            week=week,
+        )
+        sent = await notify.send_safely(
+            self.bot,
+            channel,
+            caller=caller,
+            content=f"{content}\n🕶️ Anonymous: your vote is yours alone.",
+            embed=bot_render.embed(self.service.post_card(record)),
+            view=poll_view(record),
+        )
+        if sent is None:
+            await self.service.anonymous_discarded(record.id)
+            return None
+        record = await self.service.anonymous_posted(record.id, sent.id)
         if self.on_change is not None:
             await self.on_change()
         return record
@@ -90,8 +137,9 @@ class PollActions:
         return counts, len(voters)
 
     async def live(self, record: PollRecord) -> PollRecord:
-        """An open poll with Discord's counts of right now (the votes seen when its message is gone)."""
-        if not record.is_open:
+        """An open poll with Discord's counts of right now (the votes seen when its message is gone; an
+        anonymous poll's ballots, which the record has already)."""
+        if not record.is_open or record.anonymous:
             return record
         message = await self.fetch_message(record)
         if message is None or message.poll is None:
@@ -106,6 +154,8 @@ class PollActions:
 
         The closed poll (`results_message_id` None if the results could not be posted), or None if it was
         closed already or Discord has not finalised it yet (the service looks again shortly)."""
+        if record.anonymous:
+            return await self._close_anonymous(record)
         message = message or await self.fetch_message(record)
         if message is not None and message.poll is not None:
             if by_time and await self.service.wait_for_final_counts(record, message.poll.is_finalised()):
@@ -118,7 +168,40 @@ class PollActions:
             return None
         return await self.post_results(final, message)
 
-    async def post_results(self, record: PollRecord, message: discord.Message | None) -> PollRecord:
+    async def _close_anonymous(self, record: PollRecord) -> PollRecord | None:
+        """Totals kept, secret and ballots deleted; the post shows it closed (no buttons), results go under it."""
+        final = await self.service.finish(record)
+        if final is None:
+            return None
+        channel = self.bot.get_channel(final.channel_id)
+        message = None
+        if isinstance(channel, Messageable) and final.message_id is not None:
+            message = channel.get_partial_message(final.message_id)
+            try:
+                await message.edit(embed=bot_render.embed(self.service.post_card(final)), view=None)
+            except discord.HTTPException:
+                log.warning("anonymous poll #%s: could not mark the post closed", final.id)
+        return await self.post_results(final, message)
+
+    async def end(self, record: PollRecord) -> str:
+        """A host's End (after they confirmed): close now and post the results; what to tell the host."""
+        if record.anonymous:
+            return render.poll_ended(record, await self.close(record, by_time=False))
+        message = await self.fetch_message(record)
+        if message is not None and message.poll is not None and not message.poll.is_finalised():
+            try:
+                message = await message.end_poll()
+            except discord.HTTPException as error:
+                log.warning("poll #%s: could not end it on Discord: %s", record.id, error)
+                raise TryAgainLater(
+                    f"Discord did not let me close poll #{record.id} just now, so it stays open. "
+                    "Please try again in a moment."
+                ) from None
+        return render.poll_ended(record, await self.close(record, by_time=False, message=message))
+
+    async def post_results(
+        self, record: PollRecord, message: discord.Message | discord.PartialMessage | None
+    ) -> PollRecord:
         """Post the final results in the poll's channel; when that fails, say so in #mod-log."""
         channel = self.bot.get_channel(record.channel_id)
         if not isinstance(channel, Messageable):
@@ -174,6 +257,8 @@ class PollActions:
                 self.service.week_spec(run),
                 content=render.week_heading(claim, run.late),
                 created_by=schedule.created_by,
+                hidden_results=schedule.hidden_results,
+                anonymous=schedule.anonymous,
                 schedule_id=schedule.id,
                 week=claim.week,
             )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import logging
 
 import discord
 from discord import app_commands
@@ -12,7 +11,7 @@ from discord.ext import commands
 from bot import notify, render
 from bot.app import CourseBot
 from bot.checks import has_role, require
-from bot.core.errors import TryAgainLater, UserError
+from bot.core.errors import UserError
 from bot.core.text import person
 from bot.guild_config import Channel
 from bot.permissions import Role
@@ -22,11 +21,11 @@ from bot.polls.service import PollService
 from bot.timezones import suggest_timezones
 from cogs.polls import render as poll_render
 from cogs.polls.actions import PollActions
-from cogs.polls.buttons import UnscheduleConfirm
+from cogs.polls.buttons import UnscheduleConfirm, ask_to_end
 from cogs.polls.timer import PollTimer
 
-log = logging.getLogger("coursebot.polls")
-
+HIDDEN_HELP = "Hide the counts until it closes (native: learners see them only privately; anonymous: no one)"
+ANONYMOUS_HELP = "Vote with buttons; nobody, moderators included, can see who voted what"
 WEEKDAY_CHOICES = [app_commands.Choice(name=name, value=index) for index, name in enumerate(WEEKDAYS)]
 Interaction = discord.Interaction[CourseBot]
 
@@ -95,7 +94,8 @@ class Polls(commands.Cog):
         duration_hours="How long voting stays open, 1 to 768 hours (default 24)",
         multiselect="Let people pick more than one answer",
         channel="Where to post (default: the polls channel)",
-        hidden_results="Show learners /poll results only privately while the poll is open",
+        hidden_results=HIDDEN_HELP,
+        anonymous=ANONYMOUS_HELP,
     )
     @require(Role.HOST)
     async def create(
@@ -107,6 +107,7 @@ class Polls(commands.Cog):
         multiselect: bool = False,
         channel: discord.TextChannel | None = None,
         hidden_results: bool = False,
+        anonymous: bool = False,
     ) -> None:
         spec = _service(interaction).prepare(question, options, duration_hours, multiselect)
         target = channel or await self._default_channel(interaction)
@@ -116,31 +117,19 @@ class Polls(commands.Cog):
             content=f"📊 Poll from {interaction.user.mention}",
             created_by=interaction.user.id,
             hidden_results=hidden_results,
+            anonymous=anonymous,
             caller=interaction,
         )
         if record is None:
             return  # send_safely told the caller why
         await interaction.response.send_message(poll_render.poll_posted(record, target.mention), ephemeral=True)
 
-    @poll.command(name="end", description="Close a poll now and post its results (hosts)")
+    @poll.command(name="end", description="Close a poll now and post its results (hosts; asks first)")
     @app_commands.describe(poll="The poll to close")
     @app_commands.autocomplete(poll=open_poll_autocomplete)
     @require(Role.HOST)
     async def end(self, interaction: Interaction, poll: int) -> None:
-        record = await _service(interaction).poll_to_end(_guild_id(interaction), poll)
-        await interaction.response.defer(thinking=True, ephemeral=True)
-        message = await self.actions.fetch_message(record)
-        if message is not None and message.poll is not None and not message.poll.is_finalised():
-            try:
-                message = await message.end_poll()
-            except discord.HTTPException as error:
-                log.warning("poll #%s: could not end it on Discord: %s", record.id, error)
-                raise TryAgainLater(
-                    f"Discord did not let me close poll #{record.id} just now, so it stays open. "
-                    "Please try again in a moment."
-                ) from None
-        closed = await self.actions.close(record, by_time=False, message=message)
-        await interaction.followup.send(poll_render.poll_ended(record, closed), ephemeral=True)
+        await ask_to_end(interaction, await _service(interaction).poll_to_end(_guild_id(interaction), poll))
 
     @poll.command(name="results", description="See a poll's counts and chart")
     @app_commands.describe(poll="The poll to show")
@@ -170,6 +159,8 @@ class Polls(commands.Cog):
         duration_hours="How long each poll stays open, 1 to 168 hours (default 24)",
         channel="Where to post (default: the polls channel)",
         multiselect="Let people pick more than one answer",
+        hidden_results=HIDDEN_HELP,
+        anonymous=ANONYMOUS_HELP,
     )
     @app_commands.choices(weekday=WEEKDAY_CHOICES)
     @app_commands.autocomplete(timezone=timezone_autocomplete)
@@ -185,6 +176,8 @@ class Polls(commands.Cog):
         duration_hours: int = DEFAULT_DURATION_HOURS,
         channel: discord.TextChannel | None = None,
         multiselect: bool = False,
+        hidden_results: bool = False,
+        anonymous: bool = False,
     ) -> None:
         assert interaction.guild is not None
         zone = timezone or await self.bot.guild_config.timezone(interaction.guild.id)
@@ -200,6 +193,8 @@ class Polls(commands.Cog):
             duration_hours=duration_hours,
             multiselect=multiselect,
             created_by=interaction.user.id,
+            anonymous=anonymous,
+            hidden_results=hidden_results,
         )
         await self.timer.rearm()
         await interaction.response.send_message(poll_render.scheduled(created, target.mention), ephemeral=True)
@@ -207,7 +202,8 @@ class Polls(commands.Cog):
         await notify.mod_log(
             self.bot,
             interaction.guild,
-            f"🗓️ {who} scheduled weekly poll #{created.id} in {target.mention}: {created.slot.describe()}.",
+            f"🗓️ {who} scheduled {'anonymous ' if created.anonymous else ''}weekly poll #{created.id} "
+            f"in {target.mention}: {created.slot.describe()}.",
         )
 
     @poll.command(name="schedules", description="Weekly polls and their next run (hosts)")

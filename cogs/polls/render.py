@@ -44,22 +44,38 @@ def question(text: str) -> str:
 # -- replies -----------------------------------------------------------------------------------
 
 
+def _kind(record: PollRecord) -> str:
+    return "Anonymous poll" if record.anonymous else "Poll"
+
+
 def poll_posted(record: PollRecord, channel: str) -> str:
     return (
-        f"Poll #{record.id} is up in {channel}: {record.jump_url()}\n"
+        f"{_kind(record)} #{record.id} is up in {channel}: {record.jump_url()}\n"
         f"It closes {stamp(record.ends_at, 'R')}; I'll post the results with a chart there."
     )
 
 
+def end_prompt(record: PollRecord) -> str:
+    return (
+        f"End {_kind(record).lower()} #{record.id} ({question(record.question)}) now? Voting stops "
+        f"(it would close {stamp(record.ends_at, 'R')}) and I post the results in <#{record.channel_id}>."
+    )
+
+
+def ending(record: PollRecord) -> str:
+    return f"Closing {_kind(record).lower()} #{record.id}…"
+
+
 def poll_ended(record: PollRecord, closed: PollRecord | None) -> str:
+    kind = _kind(record)
     if closed is None:
-        return f"Poll #{record.id} was already closed."
+        return f"{kind} #{record.id} was already closed."
     if closed.results_message_id is None:
         return (
-            f"Poll #{record.id} is closed and its counts are stored, but I could not post the results in "
+            f"{kind} #{record.id} is closed and its counts are stored, but I could not post the results in "
             f"<#{record.channel_id}>. `/poll results poll:{record.id}` shows them."
         )
-    return f"Poll #{record.id} is closed; the results are posted in <#{record.channel_id}>."
+    return f"{kind} #{record.id} is closed; the results are posted in <#{record.channel_id}>."
 
 
 def results_not_posted(record: PollRecord, channel: str) -> str:
@@ -71,10 +87,15 @@ def results_not_posted(record: PollRecord, channel: str) -> str:
 
 def scheduled(schedule: ScheduleRecord, channel: str) -> str:
     first = schedule.next_run_at
+    kind = "Anonymous weekly poll" if schedule.anonymous else "Weekly poll"
+    hidden = (
+        " Each week's counts stay hidden until it closes." if schedule.anonymous and schedule.hidden_results else ""
+    )
     return (
-        f"Weekly poll #{schedule.id} scheduled in {channel}: {schedule.slot.describe()}, "
+        f"{kind} #{schedule.id} scheduled in {channel}: {schedule.slot.describe()}, "
         f"open for {plural(schedule.duration_hours, 'hour')}.\n"
         f"First one: {stamp(first, 'F')} ({stamp(first, 'R')}). Line up other questions with `/poll queue add`."
+        + hidden
     )
 
 

@@ -1,4 +1,5 @@
-"""The thin poll timer: wake, ask the service what is due, do it, ask when to wake next. And vote events."""
+"""The one poll timer (native and anonymous polls, weekly runs): wake, ask the service what is due, do it, ask
+when to wake next. And the vote events of native polls."""
 
 from __future__ import annotations
 

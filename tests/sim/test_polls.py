@@ -22,6 +22,13 @@ async def create_poll(course, **options):  # type: ignore[no-untyped-def]
     return result, course.channel("polls").last_message
 
 
+async def end_poll(course, poll=1):  # type: ignore[no-untyped-def]
+    """/poll end asks first (ephemeral, End it / Cancel); the host confirms. The confirmation's final text."""
+    asked = await course.host.slash(course.channel("general"), "poll end", poll=poll)
+    assert asked.ephemeral and asked.response.content.startswith(f"End poll #{poll} (")
+    return await course.host.click(asked.response.message, label="End it")
+
+
 async def test_host_creates_poll_learners_vote_and_end_posts_chart(course, simcord_bot):
     result, message = await create_poll(course)
     assert result.ephemeral
@@ -38,8 +45,8 @@ async def test_host_creates_poll_learners_vote_and_end_posts_chart(course, simco
     seen = await store(simcord_bot).get_poll(1)
     assert [a.seen_count for a in seen.answers] == [1, 1, 1]
 
-    ended = await course.host.slash(course.channel("general"), "poll end", poll=1)
-    assert ended.ephemeral
+    ended = await end_poll(course)
+    assert ended.response.ephemeral
     assert "Poll #1 is closed" in ended.response.content
 
     results = course.channel("polls").last_message
@@ -150,7 +157,7 @@ async def test_list_and_export(course, simcord_bot):
     lines = text.splitlines()
     assert lines[0].startswith("poll_id,schedule_id,week,question")
     assert len(lines) == 4
-    assert lines[1].endswith(",1,SEO basics,🔍,1")
+    assert lines[1].endswith(",1,SEO basics,🔍,1,no")
 
 
 async def test_autocomplete_lists_open_polls(course, simcord_bot):
@@ -163,8 +170,8 @@ async def test_autocomplete_lists_open_polls(course, simcord_bot):
 async def test_end_that_discord_refuses_keeps_the_poll_open(course, simcord_bot, simcord_env):
     await create_poll(course)
     simcord_env.inject_error("POST", "/channels/*/polls/*/expire", status=500)
-    result = await course.host.slash(course.channel("general"), "poll end", poll=1)
-    assert result.ephemeral
+    result = await end_poll(course)
+    assert result.response.ephemeral
     assert "Discord did not let me close poll #1" in result.response.content
     assert (await store(simcord_bot).get_poll(1)).is_open
     assert not course.channel("polls").last_message.poll.is_finalised()
@@ -178,7 +185,7 @@ async def test_poll_message_deleted_falls_back_to_the_votes_seen(course, simcord
     await course.learner2.vote(message, answer=3)
     await cleaner.delete(message)
 
-    ended = await course.host.slash(course.channel("general"), "poll end", poll=1)
+    ended = await end_poll(course)
     assert "Poll #1 is closed" in ended.response.content
     results = course.channel("polls").last_message
     assert "the poll message was deleted" in results.embeds[0].footer.text
@@ -191,8 +198,8 @@ async def test_results_that_cannot_be_posted_are_kept_and_reported(course, simco
     _, message = await create_poll(course)
     await course.learner.vote(message, answer=2)
     simcord_env.inject_error("POST", f"/channels/{course.channel('polls').id}/messages", status=500)
-    ended = await course.host.slash(course.channel("general"), "poll end", poll=1)
-    assert ended.ephemeral
+    ended = await end_poll(course)
+    assert ended.response.ephemeral
     assert "could not post the results" in ended.response.content
     assert "`/poll results poll:1`" in ended.response.content
     assert course.channel("polls").last_message.id == message.id
@@ -216,7 +223,7 @@ async def test_poll_in_a_chosen_channel_pings_nobody(course, simcord_bot, simcor
     assert posted.poll is not None and posted.poll.question == question
     assert course.channel("polls").last_message is None
     await course.learner.vote(posted, answer=1)
-    await course.host.slash(course.channel("general"), "poll end", poll=1)
+    await end_poll(course)
     results = course.channel("general").last_message
     assert "Results of" in results.content
     sent = [e for e in simcord_env.http_requests if e.method == "POST" and e.path.endswith("/messages")]
@@ -247,7 +254,7 @@ async def test_list_wording_plurals_and_the_service_is_a_data_owner(course, simc
     value = listing.response.embeds[0].fields[0].value
     assert value.startswith("Open, closes <t:") and "open ·" not in value and "[open]" not in value
     assert "[go to the poll](" in value
-    await course.host.slash(course.channel("general"), "poll end", poll=1)
+    await end_poll(course)
     closed = await course.learner.slash(course.channel("general"), "poll list")
     value = closed.response.embeds[0].fields[0].value
     assert value.startswith("Closed · 1 voter · top: 🔍 SEO basics (1)")

@@ -1,6 +1,7 @@
-"""SimCord: anonymous polls as a host, learners and a moderator would use them: vote with buttons, change
-your mind, nobody can see who voted what (not even in the database), closing by time with the results
-chart, a host's End, a restart in the middle, a select for several answers, hidden results."""
+"""SimCord: anonymous polls (`/poll create anonymous:True`) as a host, learners and a moderator would use
+them: vote with buttons, change your mind, nobody can see who voted what (not even in the database), closing
+by time with the results chart, a host's End (asked first), a restart in the middle, a select for several
+answers, hidden results, and the same /poll list, results and export as native polls."""
 
 from __future__ import annotations
 
@@ -10,34 +11,35 @@ from typing import Any
 from PIL import Image
 
 from bot.app import CourseBot
-from cogs.polls.anonymous import AnonymousPolls, setup_anonymous
+from bot.polls.model import PollRecord
 
 QUESTION = "Which topic should the next live session cover?"
 OPTIONS = "🔍 SEO basics; Paid social | Email newsletters"
 
 
-async def ensure_anonymous(bot: CourseBot) -> None:
-    """Until the polls package calls setup_anonymous itself: add it as start-up would, then restore."""
-    cog = bot.get_cog("AnonymousPolls")
-    if cog is None:
-        await setup_anonymous(bot)
-        await bot.sync_commands()
-        cog = bot.get_cog("AnonymousPolls")
-    assert isinstance(cog, AnonymousPolls)
-    await cog.restore_state()
-
-
 async def create(course: Any, bot: CourseBot, **options: Any) -> tuple[Any, Any]:
-    await ensure_anonymous(bot)
     options.setdefault("question", QUESTION)
     options.setdefault("options", OPTIONS)
-    result = await course.host.slash(course.channel("general"), "poll anonymous", **options)
+    result = await course.host.slash(course.channel("general"), "poll create", anonymous=True, **options)
     return result, course.channel("polls").last_message
+
+
+async def poll(bot: CourseBot, poll_id: int = 1) -> PollRecord:
+    found = await bot.services.polls.store.get_poll(poll_id)
+    assert found is not None and found.anonymous
+    return found
+
+
+async def end(course: Any, post: Any) -> Any:
+    """The host's End poll asks first (only to them); they confirm."""
+    asked = await course.host.click(post, label="End poll")
+    assert asked.ephemeral and asked.response.content.startswith("End anonymous poll #1 (")
+    return await course.host.click(asked.response.message, label="End it")
 
 
 async def stored_values(bot: CourseBot) -> list[str]:
     values: list[str] = []
-    for table in ("anonymous_polls", "anonymous_poll_answers", "anonymous_poll_ballots"):
+    for table in ("polls", "poll_answers", "poll_ballots", "poll_votes"):
         for row in await bot.db.fetchall(f"SELECT * FROM {table}"):
             values.extend(str(value) for value in row)
     return values
@@ -79,7 +81,6 @@ async def test_learners_vote_change_their_mind_and_the_poll_closes_with_a_chart(
     # the bot restarts in the middle: the votes and the buttons survive
     bot = bot_factory()
     await simcord_env.restart_bot(bot)
-    await ensure_anonymous(bot)
     still = await course.learner.click(post, label="My vote")
     assert still.response.content.startswith("Your vote: **Paid social**.")
 
@@ -92,24 +93,24 @@ async def test_learners_vote_change_their_mind_and_the_poll_closes_with_a_chart(
     assert "1 (50%) · **Paid social**" in embed.description
     assert "1 (50%) · **Email newsletters**" in embed.description
     assert "2 voters" in embed.footer.text
-    assert embed.image.url == "attachment://anonymous-poll-1.png"
+    assert embed.image.url == "attachment://poll-1.png"
     image = Image.open(io.BytesIO(await results.attachments[0].read()))
     assert (image.format, image.size) == ("PNG", (1200, 600))
 
     closed_post = await course.channel("polls").last_message.channel.fetch_message(post.id)
     assert closed_post.components == []
     assert "Closed · 2 voters" in closed_post.embeds[0].footer.text
-    poll = await bot.services.anonymous_polls.get(1)
-    assert (poll.is_open, poll.voters, [a.count for a in poll.answers]) == (False, 2, [0, 1, 1])
-    assert poll.results_message_id == results.id
-    assert await bot.db.fetchval("SELECT secret FROM anonymous_polls WHERE id = 1") is None
-    assert await bot.db.fetchall("SELECT * FROM anonymous_poll_ballots") == []
+    closed = await poll(bot)
+    assert (closed.is_open, closed.voter_count, [a.count for a in closed.answers]) == (False, 2, [0, 1, 1])
+    assert closed.results_message_id == results.id
+    assert await bot.db.fetchval("SELECT secret FROM polls WHERE id = 1") is None
+    assert await bot.db.fetchall("SELECT * FROM poll_ballots") == []
 
 
 async def test_a_click_after_closing_says_it_has_closed(course, simcord_bot):
     _, post = await create(course, simcord_bot)
     await course.learner.click(post, label="SEO basics")
-    await simcord_bot.services.anonymous_polls.close(1)  # closed by another path before this click arrived
+    await simcord_bot.services.polls.finish(await poll(simcord_bot))  # closed by another path before this click
     late = await course.learner2.click(post, label="SEO basics")
     assert late.ephemeral
     assert "This poll has closed, so votes are no longer counted." in late.response.content
@@ -120,19 +121,21 @@ async def test_a_click_after_closing_says_it_has_closed(course, simcord_bot):
 async def test_host_ends_the_poll_and_a_second_end_is_told(course, simcord_bot):
     _, post = await create(course, simcord_bot)
     await course.learner.click(post, label="SEO basics")
-    ended = await course.host.click(post, label="End poll")
-    assert ended.ephemeral
+    ended = await end(course, post)
+    assert ended.response.ephemeral
+    assert ended.response.content == "Anonymous poll #1 is closed; the results are posted in " + (
+        f"<#{course.channel('polls').id}>."
+    )
     results = course.channel("polls").last_message
     assert "1 (100%) · **🔍 SEO basics**" in results.embeds[0].description
-    assert (await simcord_bot.services.anonymous_polls.get(1)).voters == 1
-    again = await simcord_bot.services.anonymous_polls.close(1)
-    assert again is None
+    assert (await poll(simcord_bot)).voter_count == 1
+    assert await simcord_bot.services.polls.finish(await poll(simcord_bot)) is None
 
 
 async def test_several_answers_with_a_select_and_hidden_results(course, simcord_bot, simcord_env):
     _, post = await create(course, simcord_bot, multiselect=True, hidden_results=True, duration_hours=1)
     assert labels(post) == [None, "My vote", "End poll"]  # the select, then the buttons
-    custom_id = "apoll:pick:1"
+    custom_id = "poll:pick:1"
     voted = await course.learner.select(post, ["1", "3"], custom_id=custom_id)
     assert voted.response.content.startswith("Your votes: **🔍 SEO basics**, **Email newsletters**.")
     await course.learner2.select(post, ["3"], custom_id=custom_id)
@@ -149,14 +152,15 @@ async def test_several_answers_with_a_select_and_hidden_results(course, simcord_
 
 
 async def test_learner_cannot_create_and_bad_input_posts_nothing(course, simcord_bot):
-    await ensure_anonymous(simcord_bot)
-    refused = await course.learner.slash(course.channel("general"), "poll anonymous", question="Mine?", options="a; b")
+    refused = await course.learner.slash(
+        course.channel("general"), "poll create", question="Mine?", options="a; b", anonymous=True
+    )
     assert "Only course hosts" in refused.response.content
     bad, _ = await create(course, simcord_bot, options="Only one")
     assert bad.ephemeral
     assert "at least 2 answers" in bad.response.content
     assert course.channel("polls").last_message is None
-    assert await simcord_bot.db.fetchall("SELECT * FROM anonymous_polls") == []
+    assert await simcord_bot.db.fetchall("SELECT * FROM polls") == []
 
 
 async def test_a_poll_that_ran_out_while_the_bot_was_down_closes_at_start(
@@ -164,18 +168,15 @@ async def test_a_poll_that_ran_out_while_the_bot_was_down_closes_at_start(
 ):
     _, post = await create(course, simcord_bot, duration_hours=1)
     await course.learner.click(post, label="Email newsletters")
-    cog = simcord_bot.get_cog("AnonymousPolls")
-    assert cog is not None and cog._task is not None
-    cog._task.cancel()  # the bot goes down ...
+    simcord_bot.get_cog("PollTimer").due_loop.cancel()  # the bot goes down ...
     await simcord_env.advance_time(2 * 3600)  # ... and the poll's end passes
     assert course.channel("polls").last_message.id == post.id
-    assert (await simcord_bot.services.anonymous_polls.get(1)).is_open
+    assert (await poll(simcord_bot)).is_open
 
     bot = bot_factory()
     await simcord_env.restart_bot(bot)
-    await ensure_anonymous(bot)
     await simcord_env.settle()
     results = course.channel("polls").last_message
     assert results.id != post.id
     assert "1 (100%) · **Email newsletters**" in results.embeds[0].description
-    assert not (await bot.services.anonymous_polls.get(1)).is_open
+    assert not (await poll(bot)).is_open
