@@ -21,6 +21,7 @@ import numpy as np
 from rapidfuzz.distance import OSA
 
 from bot.spam.lookalike import skeleton
+from bot.spam.protected import NEAR_BRAND_WORDS
 
 DIM = 1 << 17
 WEIGHTS_FILE = "host-model.npy"
@@ -185,40 +186,6 @@ ABUSED_TLDS = frozenset(
         "gg",
         "ink",
         "lol",
-    ]
-)
-
-# Everyday words within two letters of a protected brand: learners name sites with them.
-NEAR_BRAND_WORDS = frozenset(
-    [
-        "team",
-        "teams",
-        "stream",
-        "streams",
-        "dream",
-        "steak",
-        "seam",
-        "stem",
-        "apply",
-        "ample",
-        "switch",
-        "stitch",
-        "witch",
-        "twitter",
-        "ledge",
-        "leader",
-        "legend",
-        "kraft",
-        "amazing",
-        "goggle",
-        "nitrogen",
-        "disco",
-        "record",
-        "accord",
-        "blocks",
-        "chain",
-        "spot",
-        "telegraph",
     ]
 )
 
