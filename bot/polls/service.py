@@ -158,13 +158,18 @@ class PollService(AnonymousVoting):
         return cards.closed_text(record)
 
     @staticmethod
-    def results(record: PollRecord) -> tuple[Card, Chart]:
-        """The results card (final once closed, so far while open) and its chart."""
+    def refuse_hidden(record: PollRecord) -> None:
+        """An open anonymous poll whose counts are hidden shows them to no one, hosts included."""
         if record.counts_hidden:
             raise UserError(
                 f"Anonymous poll #{record.id} keeps its counts hidden until it closes "
                 f"{stamp(record.ends_at, 'R')}, from everyone, hosts included."
             )
+
+    @classmethod
+    def results(cls, record: PollRecord) -> tuple[Card, Chart]:
+        """The results card (final once closed, so far while open) and its chart."""
+        cls.refuse_hidden(record)
         return cards.results(record)
 
     @staticmethod

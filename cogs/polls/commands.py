@@ -137,6 +137,7 @@ class Polls(commands.Cog):
     async def results(self, interaction: Interaction, poll: int) -> None:
         service = _service(interaction)
         record = await service.poll(_guild_id(interaction), poll)
+        service.refuse_hidden(record)  # before deferring: the refusal is ephemeral
         private = service.results_private(record, await has_role(interaction, Role.HOST))
         await interaction.response.defer(thinking=True, ephemeral=private)
         embed, file = await poll_render.with_chart(*service.results(await self.actions.live(record)))
