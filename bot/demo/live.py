@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.app import CourseBot
 from bot.demo.world import CourseWorld
 
 if TYPE_CHECKING:
@@ -150,24 +151,12 @@ class LiveSession:
 
 
 async def next_scheduled(world: CourseWorld) -> datetime | None:
-    """The earliest moment the bot has work planned: a poll to close or a weekly poll to post.
-
-    Asks every service that says when it is next due (`async next_due() -> datetime | None`); until the
-    polls service offers that, the polls store's own read of the same thing.
-    """
-    bot: Any = world.env.bot
-    candidates: list[datetime] = []
-    services = bot.services
-    for name in getattr(services, "__dataclass_fields__", {}):
-        next_due = getattr(getattr(services, name), "next_due", None)
-        if callable(next_due) and (due := await next_due()) is not None:
-            candidates.append(due)
-    if not candidates:
-        from bot.storage.polls import PollStore
-
-        if (due := await PollStore(bot.db).next_due()) is not None:
-            candidates.append(due)
-    return min(candidates, default=None)
+    """The earliest moment the bot has work planned: a poll to close or a weekly poll to post (the polls
+    service's `next_due()`), or a job of the queue due."""
+    bot = world.env.bot
+    assert isinstance(bot, CourseBot)
+    candidates = [await bot.services.polls.next_due(), await bot.services.jobs.next_due()]
+    return min((due for due in candidates if due is not None), default=None)
 
 
 async def jump_to_next(session: LiveSession) -> datetime | None:
