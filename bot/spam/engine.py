@@ -171,6 +171,7 @@ class SpamEngine:
         self.text_model: TextModel | None = shipped_text_model() if text_model is True else (text_model or None)
         self._models = (host_model, text_model)
         self._cache_size = max(0, content_cache)
+        self._exempt = bool(self.config.exempt_user_ids or self.config.exempt_channel_ids)
         # text -> (extraction, facts, reasons that depend on the text alone); least recent first
         self._analyses: OrderedDict[str, tuple[Extraction, list[LinkFacts], tuple[Reason, ...]]] = OrderedDict()
 
@@ -187,8 +188,9 @@ class SpamEngine:
 
     def check(self, ctx: MessageContext) -> Verdict:
         """Score one message and remember it for flood detection. Never raises on any text."""
-        config = self.config
-        if ctx.author_id in config.exempt_user_ids or ctx.channel_id in config.exempt_channel_ids:
+        if self._exempt and (
+            ctx.author_id in self.config.exempt_user_ids or ctx.channel_id in self.config.exempt_channel_ids
+        ):
             return _CLEAN
         content = ctx.content or ""
         if not maybe_has_link(content):

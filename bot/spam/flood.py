@@ -40,14 +40,16 @@ class FloodTracker:
         view: read it before the next call). A message id seen before (an edit) is not added again."""
         store = self._copies
         held = store.pop(key, None)
-        if copy.message_id:
+        message_id = copy[1]  # copy.message_id, by index (hot path)
+        edit = False
+        if message_id:
             ids = self._message_ids
-            edit = copy.message_id in ids
-            ids[copy.message_id] = None
-            if len(ids) > self.max_keys:
-                ids.popitem(last=False)
-        else:
-            edit = False
+            if message_id in ids:
+                edit = True
+            else:
+                ids[message_id] = None
+                if len(ids) > self.max_keys:
+                    ids.popitem(last=False)
         if held is None:  # the usual case: a message seen once, kept as a bare tuple (cheap)
             store[key] = copy
             if len(store) > self.max_keys:
