@@ -23,18 +23,21 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from bot.core.clock import Clock
 from bot.core.errors import NotFound, UserError
 from bot.core.text import quote_inline
-from bot.polls.model import Cast, NewPoll, PollRecord
-from bot.polls.options import PollSpec
+from bot.polls.model import Cast, PollRecord
 from bot.polls.store import PollStore
 
 SECRET_BYTES = 32
 ECHO = 60
 """An answer echoed in a reply is cut to this many characters."""
+
+
+def new_secret() -> bytes:
+    """A new anonymous poll's own key: 256 random bits."""
+    return secrets.token_bytes(SECRET_BYTES)
 
 
 def voter_key(secret: bytes, user_id: int) -> str:
@@ -59,7 +62,8 @@ def _where_results(poll: PollRecord) -> str:
 
 
 class AnonymousVoting:
-    """Record an anonymous poll before its post, vote, see one's own vote, close. Mixed into PollService."""
+    """Vote, see one's own vote, close an anonymous poll (recorded by `PollService.record_poll(anonymous=True)`
+    before its post). Mixed into PollService."""
 
     store: PollStore
     clock: Clock
@@ -69,41 +73,6 @@ class AnonymousVoting:
         if poll is None or not poll.anonymous:
             raise NotFound(f"There is no anonymous poll #{poll_id}.")
         return poll
-
-    async def record_anonymous(
-        self,
-        spec: PollSpec,
-        *,
-        guild_id: int,
-        channel_id: int,
-        created_by: int,
-        hidden_results: bool = False,
-        schedule_id: int | None = None,
-        week: date | None = None,
-    ) -> PollRecord:
-        """Store an anonymous poll with a fresh secret; the adapter posts it, then calls `anonymous_posted()`
-        (or `anonymous_discarded()` when the post failed)."""
-        now = self.clock.now()
-        poll_id = await self.store.add_poll(
-            NewPoll(
-                guild_id=guild_id,
-                channel_id=channel_id,
-                message_id=None,
-                question=spec.question,
-                answers=spec.answers,
-                multiselect=spec.multiselect,
-                hidden_results=hidden_results,
-                duration_hours=spec.duration_hours,
-                created_by=created_by,
-                created_at=now,
-                ends_at=now + timedelta(hours=spec.duration_hours),
-                schedule_id=schedule_id,
-                week=week,
-                anonymous=True,
-            ),
-            secrets.token_bytes(SECRET_BYTES),
-        )
-        return await self._get(poll_id)
 
     async def anonymous_posted(self, poll_id: int, message_id: int) -> PollRecord:
         await self.store.set_message(poll_id, message_id)

@@ -18,7 +18,7 @@ from bot.core.errors import Conflict, NotFound, UserError
 from bot.core.lifecycle import Forgotten
 from bot.core.text import clean_input, plural, truncate
 from bot.polls import cards, rules
-from bot.polls.anonymous import AnonymousVoting
+from bot.polls.anonymous import AnonymousVoting, new_secret
 from bot.polls.export import polls_csv
 from bot.polls.model import Chart, Claim, Export, NewPoll, NewSchedule, PollRecord, ScheduleRecord, WeekRun
 from bot.polls.options import MAX_DURATION_HOURS, PollInputError, PollSpec, build_poll
@@ -67,14 +67,17 @@ class PollService(AnonymousVoting):
         *,
         guild_id: int,
         channel_id: int,
-        message_id: int,
+        message_id: int | None,
         created_by: int,
-        expires_at: datetime | None,
+        expires_at: datetime | None = None,
         hidden_results: bool = False,
         schedule_id: int | None = None,
         week: date | None = None,
+        anonymous: bool = False,
     ) -> PollRecord:
-        """Record a poll Discord has just posted (for a schedule's week: that week becomes posted)."""
+        """Record a poll: a native one Discord has just posted (for a schedule's week: that week becomes
+        posted), or an anonymous one, with a fresh secret, before its post (`message_id` None: the adapter
+        posts it, then calls `anonymous_posted()`, or `anonymous_discarded()` when the post failed)."""
         now = self.clock.now()
         poll_id = await self.store.add_poll(
             NewPoll(
@@ -91,7 +94,9 @@ class PollService(AnonymousVoting):
                 ends_at=expires_at or now + timedelta(hours=spec.duration_hours),
                 schedule_id=schedule_id,
                 week=week,
-            )
+                anonymous=anonymous,
+            ),
+            new_secret() if anonymous else None,
         )
         record = await self.store.get_poll(poll_id)
         assert record is not None

@@ -90,14 +90,16 @@ class PollActions:
         week: date | None,
     ) -> PollRecord | None:
         """Recorded first (its buttons carry its number), then posted; forgotten again if the post failed."""
-        record = await self.service.record_anonymous(
+        record = await self.service.record_poll(
             spec,
             guild_id=channel.guild.id,
             channel_id=channel.id,
+            message_id=None,
             created_by=created_by,
             hidden_results=hidden_results,
             schedule_id=schedule_id,
             week=week,
+            anonymous=True,
         )
         sent = await notify.send_safely(
             self.bot,

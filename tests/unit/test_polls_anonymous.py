@@ -47,7 +47,7 @@ async def create(service: PollService, *, duration_hours: int = 24, **extra: obj
     spec = service.prepare("Which topic?", "🔍 SEO; Ads; Email", duration_hours, multiselect)
     values: dict[str, object] = dict(guild_id=GUILD, channel_id=20, created_by=HOST)
     values.update(extra)
-    poll = await service.record_anonymous(spec, **values)  # type: ignore[arg-type]
+    poll = await service.record_poll(spec, message_id=None, anonymous=True, **values)  # type: ignore[arg-type]
     return await service.anonymous_posted(poll.id, 30 + poll.id)
 
 
@@ -202,8 +202,10 @@ async def test_an_anonymous_schedule_keeps_its_options_and_its_weeks_trend(
     clock.advance(minutes=30)
     [run] = await service.due_weeks()
     assert run.claim is not None and run.schedule.anonymous
-    poll = await service.record_anonymous(
+    poll = await service.record_poll(
         service.week_spec(run),
+        message_id=None,
+        anonymous=True,
         guild_id=GUILD,
         channel_id=20,
         created_by=HOST,
@@ -225,7 +227,9 @@ async def test_an_anonymous_schedule_keeps_its_options_and_its_weeks_trend(
 
 async def test_a_post_that_failed_is_discarded_and_its_week_given_back(service: PollService, db: Database) -> None:
     spec = service.prepare("Which topic?", "A; B", 24, False)
-    poll = await service.record_anonymous(spec, guild_id=GUILD, channel_id=20, created_by=HOST)
+    poll = await service.record_poll(
+        spec, guild_id=GUILD, channel_id=20, message_id=None, created_by=HOST, anonymous=True
+    )
     assert await service.polls_due() == [] and await service.next_due() is None  # not up yet: nothing to close
     await service.anonymous_discarded(poll.id)
     assert await db.fetchall("SELECT * FROM polls") == []
