@@ -280,14 +280,15 @@ class SpamEngine:
         model = self.text_model
         if model is None:
             return None
-        return model.probability(tokens(extraction, self.lists.project_hosts))
+        return model.probability(tokens(extraction, self.lists.project_hosts, allowed=self.lists.allowed))
 
     def _text_reason(self, extraction: Extraction) -> Reason | None:
         model = self.text_model
         weight = self.config.weight("spam_text")
         if model is None or not weight:
             return None
-        scored = model.scored(tokens(extraction, self.lists.project_hosts, model.pair_firsts))
+        lists = self.lists
+        scored = model.scored(tokens(extraction, lists.project_hosts, model.pair_firsts, lists.allowed))
         p = model.probability_of(scored)
         if p < model.lower:
             return None

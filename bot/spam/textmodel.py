@@ -23,6 +23,7 @@ from typing import Any
 
 from bot.spam import logreg
 from bot.spam.links import Extraction, extract
+from bot.spam.lists import in_domain_set
 
 WEIGHTS_FILE = "text-model.json"
 COURSE_FILE = "course-messages.tsv"
@@ -66,9 +67,15 @@ _PATH_WORD_RE = re.compile(r"[a-z]{3,}")
 
 
 def tokens(
-    extraction: Extraction, project_hosts: frozenset[str] = frozenset(), pair_firsts: frozenset[str] | None = None
+    extraction: Extraction,
+    project_hosts: frozenset[str] = frozenset(),
+    pair_firsts: frozenset[str] | None = None,
+    allowed: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Model tokens of a prepared message (links replaced by structure tokens).
+
+    A link is a video site, a learner's project host, a site on the shipped allow list (`allowed`:
+    learning, reference and marketing sites, "L:known") or any other site.
 
     `pair_firsts` (scoring only): the words that start some word pair the model weighs; pairs
     starting with any other word are not built, as they weigh nothing (same score, less work)."""
@@ -89,6 +96,8 @@ def tokens(
             out.append("L:video")
         elif link.suffix in project_hosts:
             out.append("L:project")
+        elif allowed and in_domain_set(link.host, allowed, reg):
+            out.append("L:known")
         else:
             out.append("L:site")
         if link.path.strip("/"):
@@ -249,8 +258,8 @@ def all_samples(corpora: Path) -> list[Sample]:
 def sample_tokens(samples: Sequence[Sample]) -> list[list[str]]:
     from bot.spam.lists import shipped_lists
 
-    projects = shipped_lists().project_hosts
-    return [tokens(extract(s.text), projects) for s in samples]
+    lists = shipped_lists()
+    return [tokens(extract(s.text), lists.project_hosts, allowed=lists.allowed) for s in samples]
 
 
 @dataclass(frozen=True)

@@ -57,3 +57,15 @@ def test_learner_posts_with_the_same_words_are_left_alone(engine: SpamEngine, te
 def test_an_everyday_word_near_a_brand_is_not_a_misspelling() -> None:
     assert not any("misspelling" in fact for fact in facts("team-pixel.pages.dev", "pages.dev")[1])
     assert any("misspelling" in fact for fact in facts("steaam-trade.pages.dev", "pages.dev")[1])
+
+
+def test_the_message_model_knows_a_link_to_an_allow_listed_site_from_any_other_site() -> None:
+    from bot.spam.links import extract
+    from bot.spam.lists import shipped_lists
+    from bot.spam.textmodel import tokens
+
+    lists = shipped_lists()
+    known = tokens(extract("notes on this https://developers.google.com/search/docs"), allowed=lists.allowed)
+    other = tokens(extract("notes on this https://quiet-meadow-notes.example/docs"), allowed=lists.allowed)
+    assert "L:known" in known and "L:site" not in known
+    assert "L:site" in other and "L:known" not in other
