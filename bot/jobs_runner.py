@@ -75,6 +75,16 @@ class _Host(Protocol):
     def job_service(self) -> JobService: ...
 
 
+def has_component(message: discord.Message, custom_id: str) -> bool:
+    """Whether a message carries a component with this custom_id: how a handler recognises its own earlier
+    post (a review or incident post) before posting again."""
+    for row in message.components:
+        for child in getattr(row, "children", [row]):
+            if getattr(child, "custom_id", None) == custom_id:
+                return True
+    return False
+
+
 def classify(error: Exception) -> Failure:
     """How a failed attempt counts: Discord's outages and rate limits are retried, refusals are final."""
     if isinstance(error, PermanentFailure):
@@ -174,7 +184,10 @@ class JobRunner:
         job = await self.service.claim(job_id)
         if job is None:
             return await self.service.get(job_id)
-        return await self._execute(job)
+        after = await self._execute(job)
+        if after.state is JobState.PENDING:
+            self.wake()  # rescheduled: the runner's sleep must now end at its new due time
+        return after
 
     async def run_key(self, key: str) -> Job | None:
         """`run_now` for the job with this idempotency key (None when there is none)."""

@@ -53,7 +53,7 @@ def build_services(db: Database, clock: Clock, settings: Settings) -> Services:
         lessons=LessonService(LessonStore(db, clock), clock, lessons_dir=settings.lessons_dir),
         polls=PollService(PollStore(db), clock),
         stories=StoryService(StoryStore(db, job_store), clock, screener=None, catalog=None),
-        spam=SpamService(SpamStore(db), clock, retention_days=settings.spam_copy_retention_days),
+        spam=SpamService(SpamStore(db, job_store), clock, retention_days=settings.spam_copy_retention_days),
     )
     services.jobs = JobService(job_store, clock)
     _add_shared(services, db, clock, settings)

@@ -12,6 +12,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from bot.core.cards import Card
 from bot.core.clock import Clock
@@ -19,7 +20,7 @@ from bot.core.errors import UserError
 from bot.core.lifecycle import Forgotten, PostRef
 from bot.core.ports import TextScreening
 from bot.core.text import person, plural
-from bot.spam import cards
+from bot.spam import cards, effects
 from bot.spam.actions import SETTLES_FROM, SpamAction
 from bot.spam.config import SpamConfig
 from bot.spam.engine import MessageContext, SpamEngine, Verdict, assess_text
@@ -140,6 +141,8 @@ class SpamService:
         copies.append(Copy(facts.channel_id, facts.message_id, facts.content, facts.posted_at, edited=facts.edited))
         reasons = tuple(verdict.reason_texts)
         codes = tuple(r.code for r in verdict.reasons)
+        # the post (and the filter's deletion) are jobs, enqueued with the last copy stored
+        jobs = partial(effects.on_reported, guild_id, message_id=facts.message_id, delete=verdict.action == "delete")
         if incident is None:
             incident = await self.store.create_incident(
                 NewIncident(
@@ -155,12 +158,20 @@ class SpamService:
                     account_age_days=facts.account_age_days,
                     member_age_days=facts.member_age_days,
                     first_copy=copies[0],
-                )
+                ),
+                jobs if len(copies) == 1 else None,
             )
             copies = copies[1:]
-        for copy in copies:
+        for index, copy in enumerate(copies):
+            last = jobs if index == len(copies) - 1 else None
             incident = await self.store.add_copy(
-                incident.id, copy, score=verdict.score, reasons=reasons, reason_codes=codes, domains=domains
+                incident.id,
+                copy,
+                score=verdict.score,
+                reasons=reasons,
+                reason_codes=codes,
+                domains=domains,
+                effects=last,
             )
         return Report(incident, delete=verdict.action == "delete", reasons=reasons)
 
@@ -171,17 +182,20 @@ class SpamService:
         posted_at = datetime.fromtimestamp(copy.timestamp, UTC)
         return Copy(copy.channel_id, copy.message_id, content if content is not None else facts.content, posted_at)
 
-    async def auto_deleted(self, incident: Incident, gone: list[int]) -> AutoDeleted:
-        """Record the filter's own deletion of these copies."""
+    async def auto_deleted(self, incident: Incident, gone: list[int], channel_id: int = 0) -> AutoDeleted:
+        """Record the filter's own deletion of these copies; its #mod-log line and (the first time) the
+        author's DM are jobs enqueued with the decision."""
         first_time = not incident.has_decision(DecisionAction.AUTO_DELETE)
         now = self.clock.now()
         await self.store.mark_deleted(incident.id, gone, None, now)
         if not gone:
             return AutoDeleted(await self._require(incident.id), None, False)
         count = plural(len(gone), "message")
-        decided = await self.store.decide(incident.id, None, DecisionAction.AUTO_DELETE, now, count)
+        line = self.log_line(incident, f"the filter deleted {count}")
+        jobs = effects.on_auto_deleted(incident, max(gone), line, tell_author_in=channel_id if first_time else None)
+        decided = await self.store.decide(incident.id, None, DecisionAction.AUTO_DELETE, now, count, jobs=jobs)
         assert decided is not None  # not a settling decision: never guarded
-        return AutoDeleted(decided, self.log_line(decided, f"the filter deleted {count}"), first_time)
+        return AutoDeleted(decided, line, first_time)
 
     # -- incidents -----------------------------------------------------------------------------
 
@@ -202,9 +216,6 @@ class SpamService:
         return cards.incident_card(
             incident, flag_threshold=config.flag_threshold, delete_threshold=config.delete_threshold, resolve=resolve
         )
-
-    async def unposted_incidents(self) -> list[Incident]:
-        return await self.store.open_unposted_incidents()
 
     async def set_queue_post(self, incident_id: int, channel_id: int, message_id: int) -> None:
         await self.store.set_queue_post(incident_id, channel_id, message_id)
@@ -230,7 +241,7 @@ class SpamService:
             raise UserError(f"Incident #{incident.number} was already settled: {cards.describe_decision(settled[-1])}.")
         raise UserError(f"Incident #{incident.number} has nothing left to {action.label.lower()}.")
 
-    async def mark_deleted(self, incident: Incident, gone: list[int], moderator_id: int) -> None:
+    async def mark_deleted(self, incident: Incident, gone: list[int], moderator_id: int | None) -> None:
         await self.store.mark_deleted(incident.id, gone, moderator_id, self.clock.now())
 
     async def record(
@@ -247,13 +258,16 @@ class SpamService:
         decision = action.decision
         if decision is None:
             raise ValueError(f"{action} stores no decision")
+        line = self.log_line(incident, f"{person(moderator_name, moderator_id)} {what}")
+        jobs = effects.log_line(incident.guild_id, f"spam:{incident.id}:{decision.value}:{detail}", line)
+        expected = SETTLES_FROM.get(decision)
         decided = await self.store.decide(
-            incident.id, moderator_id, decision, self.clock.now(), detail, expected=SETTLES_FROM.get(decision)
+            incident.id, moderator_id, decision, self.clock.now(), detail, expected=expected, jobs=jobs
         )
         if decided is None:
             self.require_enabled(await self._require(incident.id), action)
             raise UserError(f"Incident #{incident.number} changed meanwhile: look at it again.")
-        return Decided(decided, self.log_line(decided, f"{person(moderator_name, moderator_id)} {what}"))
+        return Decided(decided, line)
 
     async def list_domain(
         self, incident: Incident, domain: str, action: SpamAction, moderator_id: int, moderator_name: str

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.jobs.model import NewJob
 from bot.spam.model import (
     Copy,
     DecisionAction,
@@ -17,6 +18,9 @@ from bot.spam.model import (
     SpamSettings,
     SpamStats,
 )
+
+Effects = Callable[[int], Sequence[NewJob]] | None
+"""The jobs (bot.spam.effects) storing an incident causes, given its id; enqueued in the same transaction."""
 
 
 class SpamStorage(Protocol):
@@ -34,7 +38,7 @@ class SpamStorage(Protocol):
 
     async def remove_domain(self, guild_id: int, domain: str) -> ListName | None: ...
 
-    async def create_incident(self, new: NewIncident) -> Incident: ...
+    async def create_incident(self, new: NewIncident, effects: Effects = None) -> Incident: ...
 
     async def add_copy(
         self,
@@ -45,6 +49,7 @@ class SpamStorage(Protocol):
         reasons: Iterable[str],
         reason_codes: Iterable[str],
         domains: Iterable[str],
+        effects: Effects = None,
     ) -> Incident: ...
 
     async def set_queue_post(self, incident_id: int, channel_id: int, message_id: int) -> None: ...
@@ -54,8 +59,6 @@ class SpamStorage(Protocol):
     async def open_flood_incident(
         self, guild_id: int, author_id: int, flood_key: str, since: datetime
     ) -> Incident | None: ...
-
-    async def open_unposted_incidents(self) -> list[Incident]: ...
 
     async def incident_for_message(self, guild_id: int, message_id: int) -> Incident | None: ...
 
@@ -74,6 +77,7 @@ class SpamStorage(Protocol):
         detail: str = "",
         *,
         expected: frozenset[IncidentStatus] | None = None,
+        jobs: Sequence[NewJob] = (),
     ) -> Incident | None: ...
 
     async def stats(self, guild_id: int, since: datetime, days: int) -> SpamStats: ...

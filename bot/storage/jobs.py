@@ -71,6 +71,20 @@ async def enqueue_in(conn: aiosqlite.Connection, new: NewJob, now: datetime) -> 
     return int(next(iter(rows))[0])
 
 
+async def enqueue_effects(
+    conn: aiosqlite.Connection, store: JobStore | None, jobs: Iterable[NewJob], now: datetime | None
+) -> None:
+    """For a feature store: enqueue a transition's jobs in its open transaction, through the job store (which
+    wakes the runner) or, in a store built without one (tests, the command line), directly at `now`."""
+    jobs = list(jobs)
+    if store is not None:
+        await store.enqueue_all(conn, jobs)
+        return
+    for job in jobs:
+        assert now is not None, "a store without a job store needs the time of the change"
+        await enqueue_in(conn, job, now)
+
+
 class JobStore:
     """The `jobs` table. `wake` (set by the runner) is called after every enqueue; a runner woken before the
     enqueueing transaction commits waits for the write lock, so it never misses the job."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from bot.jobs.model import NewJob
 from bot.spam.model import (
     Copy,
     DayCount,
@@ -19,6 +20,9 @@ from bot.spam.model import (
     NewIncident,
     SpamStats,
 )
+from bot.spam.store import Effects
+from bot.storage.database import Database
+from bot.storage.jobs import JobStore, enqueue_effects
 from bot.storage.spam_settings import SpamSettingsQueries
 
 _OPEN = IncidentStatus.OPEN.value
@@ -54,12 +58,17 @@ def _decision(row: sqlite3.Row) -> Decision:
 
 
 class SpamStore(SpamSettingsQueries):
-    """Reads and writes the spam tables. Settings and lists are cached: this process is the only writer."""
+    """Reads and writes the spam tables. Settings and lists are cached: this process is the only writer. The
+    Discord effects of a change (bot.spam.effects) are enqueued in its transaction through `jobs`."""
+
+    def __init__(self, db: Database, jobs: JobStore | None = None) -> None:
+        super().__init__(db)
+        self._jobs = jobs
 
     # -- incidents -----------------------------------------------------------------------------
 
-    async def create_incident(self, new: NewIncident) -> Incident:
-        """Store an incident with its first copy."""
+    async def create_incident(self, new: NewIncident, effects: Effects = None) -> Incident:
+        """Store an incident with its first copy (and the jobs `effects(incident id)` names)."""
         copy = new.first_copy
         async with self._db.transaction() as conn:
             rows = await conn.execute_fetchall(
@@ -89,6 +98,7 @@ class SpamStore(SpamSettingsQueries):
                 [(incident_id, d) for d in new.domains],
             )
             await self._insert_copy(conn, incident_id, copy)
+            await enqueue_effects(conn, self._jobs, effects(incident_id) if effects else (), copy.posted_at)
         return await self._require(incident_id)
 
     @staticmethod
@@ -136,6 +146,7 @@ class SpamStore(SpamSettingsQueries):
         reasons: Iterable[str],
         reason_codes: Iterable[str],
         domains: Iterable[str],
+        effects: Effects = None,
     ) -> Incident:
         """Add a copy (or update the text of one already listed); the score keeps its highest value and
         the reasons and domains are merged."""
@@ -153,6 +164,7 @@ class SpamStore(SpamSettingsQueries):
                 [(incident_id, d) for d in domains],
             )
             await self._insert_copy(conn, incident_id, copy)
+            await enqueue_effects(conn, self._jobs, effects(incident_id) if effects else (), copy.posted_at)
         return await self._require(incident_id)
 
     async def set_queue_post(self, incident_id: int, channel_id: int, message_id: int) -> None:
@@ -213,13 +225,6 @@ class SpamStore(SpamSettingsQueries):
         )
         return None if incident_id is None else await self.get(int(incident_id))
 
-    async def open_unposted_incidents(self) -> list[Incident]:
-        """Open incidents (in every server) whose post never reached #mod-queue, oldest first."""
-        rows = await self._db.fetchall(
-            "SELECT id FROM spam_incidents WHERE status = ? AND queue_message_id IS NULL ORDER BY id", (_OPEN,)
-        )
-        return [incident for row in rows if (incident := await self.get(int(row["id"]))) is not None]
-
     async def incident_for_message(self, guild_id: int, message_id: int) -> Incident | None:
         """The latest incident listing this message."""
         incident_id = await self._db.fetchval(
@@ -264,10 +269,12 @@ class SpamStore(SpamSettingsQueries):
         detail: str = "",
         *,
         expected: frozenset[IncidentStatus] | None = None,
+        jobs: Sequence[NewJob] = (),
     ) -> Incident | None:
         """Store a decision; a settling one (dismiss, delete, timeout, ban) also sets the status, in one
         conditional UPDATE on the `expected` statuses: when the incident is no longer in one of them (another
-        moderator was first), nothing is stored and None is returned."""
+        moderator was first), nothing is stored and None is returned. `jobs` (its #mod-log line) are enqueued
+        in the same transaction."""
         incident = await self._require(incident_id)
         status = action.settles
         async with self._db.transaction() as conn:
@@ -283,6 +290,7 @@ class SpamStore(SpamSettingsQueries):
                 if not list(won):
                     return None
             await self._insert_decision(conn, incident_id, incident.guild_id, moderator_id, action, detail, now)
+            await enqueue_effects(conn, self._jobs, jobs, now)
         return await self._require(incident_id)
 
     # -- forgetting ----------------------------------------------------------------------------

@@ -9,11 +9,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.core.lifecycle import PostRef
 from bot.storage.database import Database
-from bot.storage.jobs import JobStore, enqueue_in
+from bot.storage.jobs import JobStore, enqueue_effects
 from bot.stories.model import Decision, NewStory, Screening, Story, StoryStatus, StoryText
 from bot.stories.store import Effects
 
@@ -94,17 +92,6 @@ class StoryStore:
         self._db = db
         self._jobs = jobs
 
-    async def _enqueue(self, conn: aiosqlite.Connection, effects: Effects, story: Story, now: datetime | None) -> None:
-        if effects is None:
-            return
-        jobs = list(effects(story))
-        if self._jobs is not None:
-            await self._jobs.enqueue_all(conn, jobs)
-            return
-        for job in jobs:
-            assert now is not None, "a store without a job store needs the time of the change"
-            await enqueue_in(conn, job, now)
-
     async def _transition(
         self, sql: str, params: Sequence[Any], effects: Effects, now: datetime | None
     ) -> Story | None:
@@ -115,7 +102,7 @@ class StoryStore:
             if not rows:
                 return None
             story = _story(rows[0])
-            await self._enqueue(conn, effects, story, now)
+            await enqueue_effects(conn, self._jobs, effects(story) if effects else (), now)
         return story
 
     # -- submission ----------------------------------------------------------------------------
@@ -150,7 +137,7 @@ class StoryStore:
             await cursor.close()
             assert row is not None
             story = _story(row)
-            await self._enqueue(conn, effects, story, new.submitted_at)
+            await enqueue_effects(conn, self._jobs, effects(story) if effects else (), new.submitted_at)
         return story
 
     async def set_queue_post(self, story_id: int, channel_id: int, message_id: int) -> None:

@@ -6,24 +6,26 @@ and its handler below all come from the enum. Each click checks the moderator ro
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 
 import discord
 
-from bot import notify
 from bot.app import CourseBot
 from bot.core.limits import SELECT_OPTION_DESCRIPTION, SELECT_OPTION_LABEL, SELECT_OPTION_VALUE, SELECT_OPTIONS
 from bot.core.text import plural, quote_inline, truncate
 from bot.errors import UserError
-from bot.guild_config import Channel
+from bot.jobs.model import JobState
 from bot.permissions import Role
 from bot.persistent import CourseButton, CourseView
+from bot.spam import effects
 from bot.spam.actions import CUSTOM_ID_TEMPLATE, Look, SpamAction
 from bot.spam.cards import defang
 from bot.spam.model import Decided, Incident
-from cogs.spam.render import delete_copies, incident_embed, log_lines
+from cogs.spam.render import incident_embed
+
+log = logging.getLogger(__name__)
 
 STYLES = {
     Look.SUCCESS: discord.ButtonStyle.success,
@@ -86,23 +88,19 @@ def confirm_ban_view(incident: Incident) -> discord.ui.View:
     return view
 
 
-async def publish(bot: CourseBot, guild: discord.Guild, incident: Incident) -> None:
-    """Post the incident to #mod-queue, or edit its post there when it has one."""
-    shown, view = await incident_embed(bot, guild, incident), incident_view(incident)
-    if incident.queue_channel_id is not None and incident.queue_message_id is not None:
-        channel = guild.get_channel(incident.queue_channel_id)
-        if isinstance(channel, discord.TextChannel):
-            try:
-                await channel.get_partial_message(incident.queue_message_id).edit(embed=shown, view=view)
-                return
-            except discord.NotFound:
-                pass  # the post was deleted: post it again
-    queue = await bot.guild_config.resolve_channel(guild, Channel.MOD_QUEUE)
-    if queue is None:
+async def update_post(bot: CourseBot, guild: discord.Guild, incident: Incident) -> None:
+    """Show the incident as it stands on its #mod-queue post (best effort); posting it is a job
+    (cogs/spam/jobs.py), run now when it has no post yet."""
+    if incident.queue_channel_id is None or incident.queue_message_id is None:
+        await bot.jobs.run_key(effects.post_key(incident.id))
         return
-    posted = await notify.send_safely(bot, queue, embed=shown, view=view)
-    if posted is not None:
-        await bot.services.spam.set_queue_post(incident.id, queue.id, posted.id)
+    channel = guild.get_channel(incident.queue_channel_id)
+    if isinstance(channel, discord.TextChannel):
+        shown, view = await incident_embed(bot, guild, incident), incident_view(incident)
+        try:
+            await channel.get_partial_message(incident.queue_message_id).edit(embed=shown, view=view)
+        except discord.HTTPException as error:
+            log.warning("could not update the post of spam incident %s: %s", incident.id, error)
 
 
 async def show_decision(
@@ -114,10 +112,9 @@ async def show_decision(
     problems: list[str] | None = None,
     on_queue_post: bool = True,
 ) -> None:
-    """Log the decision to #mod-log and show it on the incident post."""
-    await log_lines(bot, guild, decided.log)
+    """Show the decision on the incident post (its #mod-log line is a job, enqueued with it)."""
     if not on_queue_post:
-        await publish(bot, guild, decided.incident)
+        await update_post(bot, guild, decided.incident)
         return
     shown, view = await incident_embed(bot, guild, decided.incident), incident_view(decided.incident)
     if interaction.response.is_done():
@@ -138,57 +135,44 @@ async def _dismiss(interaction: discord.Interaction, bot: CourseBot, guild: disc
     await show_decision(interaction, bot, guild, decided)
 
 
-async def _delete_all(
-    interaction: discord.Interaction, bot: CourseBot, guild: discord.Guild, incident: Incident
-) -> tuple[list[int], list[str]]:
-    gone, problems = await delete_copies(guild, incident)
-    await bot.services.spam.mark_deleted(incident, gone, interaction.user.id)
-    return gone, problems
+async def _act(
+    interaction: discord.Interaction, bot: CourseBot, guild: discord.Guild, incident: Incident, action: SpamAction
+) -> tuple[Decided, list[str]] | None:
+    """Delete, timeout or ban as one job per incident and action (two clicks do it once), run at once. The
+    decision and a list of problems when it was done; None when Discord failed and the queue keeps trying;
+    a UserError with the plain reason when it cannot be done (the job is then dead: a new click retries it)."""
+    spam, user, jobs = bot.services.spam, interaction.user, bot.services.jobs
+    spam.require_enabled(incident, action)
+    new = effects.act(guild.id, incident.id, incident.number, action.value, user.id, user.display_name)
+    job = await jobs.enqueue(new)
+    if job.state is JobState.DEAD:
+        job = await jobs.retry(job.id, guild.id)
+    ran = await bot.jobs.run_now(job.id) or job
+    if ran.state is JobState.DEAD:
+        raise UserError(ran.last_error or "Discord refused it.")
+    if ran.state is not JobState.DONE:
+        await interaction.followup.send(
+            f"Discord did not take that just now; I keep trying, and incident #{incident.number} and #mod-log "
+            "show it once it is done.",
+            ephemeral=True,
+        )
+        return None
+    if "refused" in ran.result:
+        raise UserError(ran.result["refused"])
+    decided = Decided(await spam.incident(guild.id, incident.id), ran.result.get("log", ""))
+    return decided, list(ran.result.get("problems", []))
 
 
 async def _delete(interaction: discord.Interaction, bot: CourseBot, guild: discord.Guild, incident: Incident) -> None:
-    spam, user = bot.services.spam, interaction.user
-    spam.require_enabled(incident, SpamAction.DELETE)
-    gone, problems = await _delete_all(interaction, bot, guild, incident)
-    if problems and not gone:
-        raise UserError("\n".join(problems))
-    count = plural(len(gone), "message")
-    decided = await spam.record(incident, SpamAction.DELETE, user.id, user.display_name, f"deleted {count}", count)
-    await show_decision(interaction, bot, guild, decided, problems=problems)
-
-
-async def _member(guild: discord.Guild, member_id: int) -> discord.Member | None:
-    """The member from the cache or from Discord; None when they left."""
-    member = guild.get_member(member_id)
-    if member is None:
-        try:
-            member = await guild.fetch_member(member_id)
-        except discord.NotFound:
-            return None
-    return member
+    done = await _act(interaction, bot, guild, incident, SpamAction.DELETE)
+    if done is not None:
+        await show_decision(interaction, bot, guild, done[0], problems=done[1])
 
 
 async def _timeout(interaction: discord.Interaction, bot: CourseBot, guild: discord.Guild, incident: Incident) -> None:
-    spam, user = bot.services.spam, interaction.user
-    spam.require_enabled(incident, SpamAction.TIMEOUT)
-    minutes = await spam.timeout_minutes(guild.id)
-    member = await _member(guild, incident.author_id)
-    if member is not None:
-        try:
-            await member.timeout(timedelta(minutes=minutes), reason=f"Spam incident #{incident.number}, by {user}")
-        except discord.Forbidden:
-            raise UserError(
-                f"I can't time out {quote_inline(member.display_name, 64)}: my role needs the Timeout Members "
-                "permission and must be above theirs."
-            ) from None
-    gone, problems = await _delete_all(interaction, bot, guild, incident)
-    length, count = plural(minutes, "minute"), plural(len(gone), "message")
-    what = f"deleted {count} and timed the author out for {length}"
-    if member is None:
-        what = f"deleted {count} (the author had left, so no timeout)"
-    detail = length if member is not None else "author had left"
-    decided = await spam.record(incident, SpamAction.TIMEOUT, user.id, user.display_name, what, detail)
-    await show_decision(interaction, bot, guild, decided, problems=problems)
+    done = await _act(interaction, bot, guild, incident, SpamAction.TIMEOUT)
+    if done is not None:
+        await show_decision(interaction, bot, guild, done[0], problems=done[1])
 
 
 async def _ask_ban(interaction: discord.Interaction, bot: CourseBot, guild: discord.Guild, incident: Incident) -> None:
@@ -200,27 +184,21 @@ async def _ask_ban(interaction: discord.Interaction, bot: CourseBot, guild: disc
 
 
 async def _ban(interaction: discord.Interaction, bot: CourseBot, guild: discord.Guild, incident: Incident) -> None:
-    spam, user = bot.services.spam, interaction.user
-    spam.require_enabled(incident, SpamAction.CONFIRM_BAN)
+    done = await _act(interaction, bot, guild, incident, SpamAction.CONFIRM_BAN)
+    if done is None:
+        return
+    decided, problems = done
+    deleted = int((await _act_job(bot, incident)).get("deleted", 0))
+    count = plural(deleted, "message")
     name = quote_inline(incident.author_name, 64) or "the author"
-    try:
-        await guild.ban(
-            discord.Object(incident.author_id),
-            reason=f"Spam incident #{incident.number}, by {user}",
-            delete_message_seconds=0,
-        )
-    except discord.Forbidden:
-        raise UserError(
-            f"I can't ban {name}: my role needs the Ban Members permission and must be above theirs."
-        ) from None
-    gone, problems = await _delete_all(interaction, bot, guild, incident)
-    count = plural(len(gone), "message")
-    decided = await spam.record(
-        incident, SpamAction.CONFIRM_BAN, user.id, user.display_name, f"banned the author ({count} deleted)", count
-    )
-    done = f"Banned {name}" + (f" and deleted {count}." if gone else ".")
-    await interaction.edit_original_response(content="\n".join([done, *problems]), view=None)
+    said = f"Banned {name}" + (f" and deleted {count}." if deleted else ".")
+    await interaction.edit_original_response(content="\n".join([said, *problems]), view=None)
     await show_decision(interaction, bot, guild, decided, on_queue_post=False)
+
+
+async def _act_job(bot: CourseBot, incident: Incident) -> dict[str, Any]:
+    job = await bot.services.jobs.by_key(effects.act_key(incident.id, SpamAction.CONFIRM_BAN.value))
+    return job.result if job is not None else {}
 
 
 async def _cancel_ban(

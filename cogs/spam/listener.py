@@ -1,9 +1,8 @@
-"""Scanning posts and edits: a discord.Message becomes `MessageFacts`, the service decides, this does the
-Discord effects (post the incident, delete the copies, tell the author)."""
+"""Scanning posts and edits: a discord.Message becomes `MessageFacts`, the service decides and enqueues the
+Discord effects (post the incident, delete the copies, tell the author: cogs/spam/jobs.py), run here at once."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import discord
@@ -11,12 +10,11 @@ from discord.ext import commands
 
 from bot.app import CourseBot
 from bot.guild_config import Channel
-from bot.spam import ages
-from bot.spam.cards import author_notice
+from bot.spam import ages, effects
 from bot.spam.model import MessageFacts, Report
 from bot.spam.service import TextLookup
-from cogs.spam.buttons import IncidentButton, publish
-from cogs.spam.render import delete_copies, log_lines
+from cogs.spam.buttons import IncidentButton, update_post
+from cogs.spam.jobs import SpamJobs
 
 log = logging.getLogger(__name__)
 
@@ -43,25 +41,18 @@ class SpamListener(commands.Cog):
 
     def __init__(self, bot: CourseBot) -> None:
         self.bot = bot
-        self._repost_task: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(IncidentButton)
+        SpamJobs(self.bot).register()
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(IncidentButton)
 
     async def restore_state(self) -> None:
-        """After a (re)start: read settings afresh, and post incidents that never reached #mod-queue."""
+        """After a (re)start: read settings afresh (incident posts that never reached #mod-queue are jobs: the
+        queue's runner posts them)."""
         self.bot.services.spam.restart()
-        self._repost_task = asyncio.create_task(self._post_missing_incidents())
-
-    async def _post_missing_incidents(self) -> None:
-        await self.bot.wait_until_ready()  # guilds are known only once the bot is ready
-        for incident in await self.bot.services.spam.unposted_incidents():
-            guild = self.bot.get_guild(incident.guild_id)
-            if guild is not None:
-                await publish(self.bot, guild, incident)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -135,26 +126,8 @@ class SpamListener(commands.Cog):
         if report is None:
             return None
         incident = report.incident
-        if report.delete:
-            gone, problems = await delete_copies(guild, incident)
-            spam = self.bot.services.spam
-            await log_lines(self.bot, guild, *(spam.log_line(incident, p.rstrip(".")) for p in problems))
-            done = await spam.auto_deleted(incident, gone)
-            incident = done.incident
-            await log_lines(self.bot, guild, done.log)
-            if done.tell_author:
-                await self._tell_author(guild, member, message, report)
-        await publish(self.bot, guild, incident)
+        if report.delete:  # the filter deletes first, so the post shows it done
+            await self.bot.jobs.run_key(effects.auto_delete_key(incident.id, message.id))
+        incident = await self.bot.services.spam.incident(guild.id, incident.id)
+        await update_post(self.bot, guild, incident)
         return report
-
-    @staticmethod
-    async def _tell_author(
-        guild: discord.Guild, member: discord.Member, message: discord.Message, report: Report
-    ) -> None:
-        """Best effort: members may close their DMs."""
-        channel = guild.get_channel(report.incident.copies[-1].channel_id)
-        text = author_notice(guild.name, channel.name if channel is not None else None, report.reasons)
-        try:
-            await member.send(text)
-        except discord.HTTPException as error:
-            log.info("could not DM %s about spam incident %s: %s", member.id, report.incident.id, error)

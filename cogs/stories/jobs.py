@@ -15,7 +15,7 @@ from bot.app import CourseBot
 from bot.core.lifecycle import PostRef
 from bot.guild_config import Channel
 from bot.jobs.model import Job, JsonDict
-from bot.jobs_runner import JobContext, PermanentFailure, RetryLater
+from bot.jobs_runner import JobContext, PermanentFailure, RetryLater, has_component
 from bot.stories import effects, messages
 from bot.stories.cards import headline, thread_name
 from bot.stories.model import Story, StoryStatus
@@ -80,10 +80,7 @@ class StoryJobs:
         marker = f"story:approve:{story.id}"
         message = None
         if job.may_have_run_before:
-            message = await self._earlier_post(
-                channel,
-                lambda m: any(getattr(c, "custom_id", None) == marker for row in m.components for c in row.children),
-            )
+            message = await self._earlier_post(channel, lambda m: has_component(m, marker))
         if message is None:
             message = await channel.send(embed=first, view=self.review_view(story.id))
             await context.record(message_id=message.id)

@@ -210,6 +210,7 @@ async def test_an_incident_whose_post_failed_is_posted_after_a_restart(spam: Spa
     assert (await spam.incident(1)).queue_message_id is None  # stored all the same
     env.backend.faults.clear()
     await env.restart_bot(bot_factory())
+    await env.advance_time(60)  # the queue's next attempt, in the new process
     post = spam.only_post()
     assert post.embeds[0].title == "Spam incident #1: flagged for review"
     assert (await spam.incident(1)).queue_message_id == post.id
