@@ -1,14 +1,16 @@
 """Cross-channel flood tracking: the same text or link from one author in several channels.
 
-Memory is bounded: at most `max_keys` keys (least recently seen dropped first), at most
-`max_copies` copies a key, and copies older than the window are dropped when their key is seen.
+Memory is bounded: at most `max_keys` keys (when full, the least recently seen fifth is dropped at
+once), at most `max_copies` copies a key, and copies older than the window are dropped when their key
+is seen.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Sequence
-from typing import NamedTuple
+from itertools import islice
+from typing import Any, NamedTuple
 
 
 class FloodCopy(NamedTuple):
@@ -27,10 +29,12 @@ class FloodTracker:
         self.window = float(window_seconds)
         self.max_keys = max(1, int(max_keys))
         self.max_copies = max(2, int(max_copies))
-        # insertion order = least recently seen first; one copy is kept as the bare FloodCopy
-        # (OrderedDict: dropping the oldest key is O(1); a plain dict's first key can be slow to find)
-        self._copies: OrderedDict[str, FloodCopy | deque[FloodCopy]] = OrderedDict()
-        self._message_ids: OrderedDict[int, None] = OrderedDict()  # recent ids: an edit is not a copy
+        # insertion order = least recently seen first (a key is re-inserted each time it is seen); one
+        # copy is kept as the bare FloodCopy. Plain dicts (about twice as fast as OrderedDict here),
+        # trimmed in bulk: when one passes `max_keys`, only its newest four fifths are kept.
+        self._copies: dict[str, FloodCopy | deque[FloodCopy]] = {}
+        self._message_ids: dict[int, None] = {}  # recent ids: an edit is not a copy
+        self._keep = max(1, self.max_keys - self.max_keys // 5)
 
     def __len__(self) -> int:
         return len(self._copies)
@@ -49,11 +53,11 @@ class FloodTracker:
             else:
                 ids[message_id] = None
                 if len(ids) > self.max_keys:
-                    ids.popitem(last=False)
+                    _drop_oldest(ids, len(ids) - self._keep)
         if held is None:  # the usual case: a message seen once, kept as a bare tuple (cheap)
             store[key] = copy
             if len(store) > self.max_keys:
-                store.popitem(last=False)
+                _drop_oldest(store, len(store) - self._keep)
             return (copy,)
         if type(held) is FloodCopy:
             copies: deque[FloodCopy] = deque((held,), maxlen=self.max_copies)
@@ -78,3 +82,9 @@ class FloodTracker:
         limit = now - self.window
         while copies and copies[0].timestamp < limit:
             copies.popleft()
+
+
+def _drop_oldest(held: dict[Any, Any], count: int) -> None:
+    """Drop the `count` least recently inserted entries of a dict (one C-speed pass over its start)."""
+    for key in list(islice(held, count)):
+        del held[key]
