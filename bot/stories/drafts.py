@@ -18,8 +18,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.core.clock import Clock
-from bot.core.errors import Conflict, TryAgainLater
+from bot.core.errors import Conflict, TryAgainLater, UserError
 from bot.core.text import plural
+from bot.stories.rules import StoryValidationError
 
 DRAFT_MINUTES = 15  # an ephemeral message's buttons can be used for 15 minutes
 MAX_DRAFTS = 1000  # a bound on memory, far above what a server types in 15 minutes
@@ -154,3 +155,19 @@ class ShareLimit:
         self._opened[key] = [*recent, now]
         if len(self._opened) > MAX_DRAFTS:
             self._opened = {k: v for k, v in self._opened.items() if v and v[-1] > now - SHARE_WINDOW}
+
+
+class Rejected(UserError):
+    """The form broke a rule, or could not be stored just now: the message says what, and `draft_id` reopens it
+    with the text kept."""
+
+    def __init__(self, error: StoryValidationError | TryAgainLater, draft_id: int) -> None:
+        if isinstance(error, TryAgainLater):
+            text = (
+                f"I could not save your story: {error}\n"
+                "Nothing was lost: press the button to send it again in a moment."
+            )
+        else:
+            text = f"{error}\nNothing was lost: press the button to fix it."
+        super().__init__(text)
+        self.draft_id = draft_id

@@ -14,13 +14,13 @@ from functools import partial
 
 from bot.core.cards import Card, Tone
 from bot.core.clock import Clock
-from bot.core.errors import Conflict, NotFound, UserError
+from bot.core.errors import Conflict, NotFound, TryAgainLater, UserError
 from bot.core.lifecycle import Forgotten, PostRef
 from bot.core.paging import clamp_page, page_count
 from bot.core.ports import LessonCatalog, TextScreener
 from bot.core.text import neutralise, quote_inline
 from bot.stories import cards, effects
-from bot.stories.drafts import Draft, DraftKind, Drafts, ShareLimit
+from bot.stories.drafts import Draft, DraftKind, Drafts, Rejected, ShareLimit
 from bot.stories.export import ExportFormat, render_export
 from bot.stories.model import BrowsePage, Export, NewStory, Screening, Shown, Story, StoryStatus, StoryText, Withdrawal
 from bot.stories.rules import StoryValidationError, can_withdraw, reply_is_private, validate_reason, validate_story
@@ -32,14 +32,6 @@ BROWSE_PAGE_SIZE = 10
 QUEUE_LINES = 20  # a line is up to ~200 characters; 20 fit an embed description
 LESSON_CHOICES = 25
 ECHO = 100  # how much of what a user typed is echoed back
-
-
-class Rejected(UserError):
-    """The form broke a rule: the message says what, and `draft_id` reopens it with the text kept."""
-
-    def __init__(self, error: StoryValidationError, draft_id: int) -> None:
-        super().__init__(f"{error}\nNothing was lost: press the button to fix it.")
-        self.draft_id = draft_id
 
 
 class StoryService:
@@ -155,6 +147,10 @@ class StoryService:
                 ),
                 effects.on_submitted,  # the review post, enqueued with the story
             )
+        except TryAgainLater as busy:  # the database is locked, full or read-only: the form comes back filled
+            self.drafts.replaced(draft)
+            retry = self.drafts.add(DraftKind.SHARE, user_id, fields, lesson_slug=lesson_slug, anonymous=anonymous)
+            raise Rejected(busy, retry.id) from None
         except BaseException:
             self.drafts.release(draft)
             raise

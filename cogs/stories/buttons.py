@@ -17,7 +17,7 @@ from bot.persistent import CourseButton, CourseModal
 from bot.stories.drafts import DraftKind
 from bot.stories.model import ANONYMOUS_CREDIT
 from bot.stories.rules import DID_NOT_WORK, REASON, STORY_FIELDS, TITLE, TRIED, WORKED, FieldRule, parse_anonymous
-from bot.stories.service import Rejected
+from bot.stories.drafts import Rejected
 from cogs.stories import flows
 from cogs.stories.render import service_of
 

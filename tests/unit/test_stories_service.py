@@ -342,3 +342,21 @@ async def test_real_spam_filter_flags_a_story_full_of_links(db: Database, clock:
     assert flagged.screening.flagged and flagged.screening.score > 0 and flagged.screening.reasons
     clean = await service.submit(GUILD, LEE, "Lee", GOOD, anonymous=False, lesson_slug=None)
     assert not clean.screening.flagged
+
+
+async def test_a_busy_database_gives_the_form_back_with_the_text(
+    service: StoryService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def busy(*args: object, **kwargs: object) -> None:
+        raise TryAgainLater("the course's storage is busy or full just now.")
+
+    monkeypatch.setattr(service.store, "add", busy)
+    with pytest.raises(Rejected, match="could not save your story") as raised:
+        await share(service)
+    draft = service.draft(raised.value.draft_id, LEE)
+    assert dict(draft.values) == GOOD
+    monkeypatch.undo()
+    story = await service.submit(
+        GUILD, LEE, "Lee", dict(draft.values), anonymous=False, lesson_slug=None, draft_id=draft.id
+    )
+    assert story.title == GOOD["title"] and (await service.story_in(GUILD, story.id)).status is StoryStatus.PENDING
