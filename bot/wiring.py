@@ -42,7 +42,7 @@ class Services:
 
     def data_owners(self) -> list[DataOwner]:
         """Every feature service that keeps member data, for the privacy feature."""
-        found = [getattr(self, f.name) for f in fields(self) if f.init]
+        found = [getattr(self, f.name) for f in fields(self) if f.init] + [self.jobs]
         return [service for service in found if isinstance(service, DataOwner)]
 
 

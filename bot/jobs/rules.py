@@ -27,3 +27,9 @@ def backoff(attempts: int, rng: random.Random, retry_after: float | None = None)
 def gives_up(attempts: int, max_attempts: int, permanent: bool) -> bool:
     """Whether a failed attempt is the last: retrying cannot help, or the attempts are used up."""
     return permanent or attempts >= max_attempts
+
+
+KEEP_DONE = timedelta(days=7)
+"""Finished jobs are kept this long (to look at what was done), then erased with what they held."""
+KEEP_DEAD = timedelta(days=30)
+"""Dead jobs wait this long for a moderator's Retry."""

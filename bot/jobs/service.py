@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from bot.core.clock import Clock
 from bot.core.errors import Conflict, NotFound
+from bot.core.lifecycle import Forgotten
 from bot.jobs import rules
 from bot.jobs.model import Failure, Job, JobState, JsonDict, NewJob
 from bot.jobs.store import JobRecords
@@ -24,7 +25,10 @@ REASON_LIMIT = 500
 
 
 class JobService:
-    """The job queue on one store and clock; `rng` makes the jitter reproducible in tests."""
+    """The job queue on one store and clock; `rng` makes the jitter reproducible in tests. A DataOwner (jobs
+    name members: whom to DM, whose post to delete, who decided) and ExpiringData (finished jobs are erased)."""
+
+    feature = "background tasks"
 
     def __init__(self, store: JobRecords, clock: Clock, rng: random.Random | None = None) -> None:
         self.store = store
@@ -110,6 +114,23 @@ class JobService:
 
     async def count(self, state: JobState, kind: str | None = None) -> int:
         return await self.store.count(state, kind)
+
+    # -- data lifecycle (bot.core.lifecycle.DataOwner, ExpiringData) -------------------------------
+
+    def stored_data(self) -> str:
+        return (
+            "Background tasks: posts, messages and moderation steps waiting to be done (what to post, for whom); "
+            f"once done they are kept {rules.KEEP_DONE.days} days, or {rules.KEEP_DEAD.days} days when they failed."
+        )
+
+    async def forget_member(self, guild_id: int | None, user_id: int) -> Forgotten:
+        return Forgotten(self.feature, await self.store.forget(guild_id, user_id))
+
+    async def forget_guild(self, guild_id: int) -> Forgotten:
+        return Forgotten(self.feature, await self.store.forget(guild_id, None))
+
+    async def purge_expired(self, now: datetime) -> int:
+        return await self.store.purge_finished(now - rules.KEEP_DONE, now - rules.KEEP_DEAD)
 
 
 def _not_dead(job: Job) -> str:

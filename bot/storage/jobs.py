@@ -202,6 +202,32 @@ class JobStore:
             await self._db.fetchval("SELECT COUNT(*) FROM jobs WHERE state = ? AND kind = ?", (state.value, kind))
         )
 
+    async def purge_finished(self, done_before: datetime, dead_before: datetime) -> int:
+        """Erase done jobs finished before `done_before` and dead ones before `dead_before`; how many."""
+        async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "DELETE FROM jobs WHERE (state = 'done' AND finished_at < ?) OR (state = 'dead' AND finished_at < ?) "
+                "RETURNING 1",
+                (_ts(done_before), _ts(dead_before)),
+            )
+        return len(list(rows))
+
+    async def forget(self, guild_id: int | None, user_id: int | None) -> int:
+        """Erase finished jobs of a server (all of them when `user_id` is None) or those whose payload or result
+        names a member (by id, or by the id in a #mod-log line). Pending and running ones stay: they take the
+        member's posts down."""
+        where: list[str] = ["state IN ('done', 'dead')"]
+        params: list[object] = []
+        if guild_id is not None:
+            where.append("guild_id = ?")
+            params.append(guild_id)
+        if user_id is not None:
+            where.append("(payload LIKE ? OR result LIKE ?)")
+            params += [f"%{user_id}%", f"%{user_id}%"]
+        async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(f"DELETE FROM jobs WHERE {' AND '.join(where)} RETURNING 1", params)
+        return len(list(rows))
+
     async def dead(self, guild_id: int) -> list[Job]:
         rows = await self._db.fetchall(
             "SELECT * FROM jobs WHERE guild_id = ? AND state = 'dead' ORDER BY id", (guild_id,)

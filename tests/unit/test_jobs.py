@@ -191,3 +191,36 @@ async def test_claim_one_is_exclusive(jobs: JobService) -> None:
     assert (await jobs.claim(job.id)) is not None
     assert await jobs.claim(job.id) is None
     assert await jobs.claim_due() == []
+
+
+async def test_finished_jobs_are_erased_after_their_time(jobs: JobService, clock: ManualClock) -> None:
+    done = await jobs.enqueue(post("done"))
+    dead = await jobs.enqueue(post("dead"))
+    waiting = await jobs.enqueue(post("waiting", due_at=clock.now() + timedelta(days=60)))
+    for job in await jobs.claim_due():
+        if job.id == done.id:
+            await jobs.complete(job)
+        else:
+            await jobs.fail(job, Failure("Missing Access", permanent=True))
+    clock.advance(days=8)
+    assert await jobs.purge_expired(clock.now()) == 1  # the done one; the dead one waits for a Retry
+    assert await jobs.get(done.id) is None and await jobs.get(dead.id) is not None
+    clock.advance(days=30)
+    assert await jobs.purge_expired(clock.now()) == 1
+    assert await jobs.get(dead.id) is None and await jobs.get(waiting.id) is not None
+
+
+async def test_forgetting_a_member_erases_the_finished_jobs_that_name_them(jobs: JobService) -> None:
+    lee, sam = 123456789012345678, 876543210987654321
+    named = await jobs.enqueue(NewJob("mod_log", "a", {"text": f"Lee (`{lee}`) approved story #1."}, GUILD))
+    other = await jobs.enqueue(NewJob("mod_log", "b", {"text": f"Sam (`{sam}`) declined story #2."}, GUILD))
+    pending = await jobs.enqueue(NewJob("story.take_down", "c", {"author": lee}, GUILD, due_at=None))
+    for job in await jobs.claim_due():
+        if job.id != pending.id:
+            await jobs.complete(job)
+    forgotten = await jobs.forget_member(GUILD, lee)
+    assert forgotten.rows == 1 and forgotten.feature == "background tasks"
+    assert await jobs.get(named.id) is None and await jobs.get(other.id) is not None
+    assert await jobs.get(pending.id) is not None  # still to do: it takes the member's post down
+    assert (await jobs.forget_guild(GUILD)).rows == 1
+    assert "Background tasks" in jobs.stored_data()
