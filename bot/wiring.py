@@ -51,7 +51,7 @@ def build_services(db: Database, clock: Clock, settings: Settings) -> Services:
     job_store = JobStore(db, clock)  # features enqueue their side effects inside their own transactions
     services = Services(
         lessons=LessonService(LessonStore(db, clock), clock, lessons_dir=settings.lessons_dir),
-        polls=PollService(PollStore(db), clock),
+        polls=PollService(PollStore(db, job_store), clock),
         stories=StoryService(StoryStore(db, job_store), clock, screener=None, catalog=None),
         spam=SpamService(SpamStore(db, job_store), clock, retention_days=settings.spam_copy_retention_days),
     )

@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.core.clock import Clock
 from bot.core.errors import NotFound, UserError
@@ -128,9 +129,9 @@ class AnonymousVoting:
         kind = "Your vote" if len(chosen) == 1 else "Your votes"
         return f"{kind}: {_shown(poll, chosen)}. You can change it until the poll closes."
 
-    async def close_anonymous(self, poll: PollRecord) -> PollRecord | None:
+    async def close_anonymous(self, poll: PollRecord, results_due: datetime | None = None) -> PollRecord | None:
         """Close now (time is up, or a host's End): totals kept, secret and ballots deleted. None when it had
         closed already (another close won)."""
-        if not await self.store.close_anonymous(poll.id, self.clock.now()):
+        if not await self.store.close_anonymous(poll.id, self.clock.now(), results_due):
             return None
         return await self._get(poll.id)

@@ -29,6 +29,11 @@ def _kind(record: PollRecord) -> str:
     return "Anonymous poll" if record.anonymous else "Poll"
 
 
+def results_marker(record: PollRecord) -> str:
+    """How the final results post of a poll starts its footer: how a retry recognises an earlier post."""
+    return f"{_kind(record)} #{record.id} · final results"
+
+
 def results(record: PollRecord) -> tuple[Card, Chart]:
     """The results card (final once closed, so far while open) and its chart."""
     final = not record.is_open

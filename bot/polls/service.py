@@ -17,14 +17,15 @@ from bot.core.clock import Clock
 from bot.core.errors import Conflict, NotFound, UserError
 from bot.core.lifecycle import Forgotten
 from bot.core.text import clean_input, plural, truncate
-from bot.polls import cards, rules
+from bot.polls import cards, effects, rules
 from bot.polls.anonymous import AnonymousVoting, new_secret
 from bot.polls.export import polls_csv
-from bot.polls.model import Chart, Claim, Export, NewPoll, NewSchedule, PollRecord, ScheduleRecord, WeekRun
+from bot.polls.model import Chart, Export, NewPoll, NewSchedule, PollRecord, ScheduleRecord
 from bot.polls.options import MAX_DURATION_HOURS, PollInputError, PollSpec, build_poll
 from bot.polls.results import stamp
 from bot.polls.rules import ScheduleInputError, WeeklySlot
 from bot.polls.store import PollStore
+from bot.polls.weeks import WeeklyRuns
 
 RECENT_SHOWN = 10
 PROBLEMS_SHOWN = 8
@@ -39,7 +40,7 @@ def refusal(head: str, problems: list[str]) -> UserError:
     return UserError(truncate(head + "\n" + "\n".join(shown), limits.MESSAGE_CONTENT))
 
 
-class PollService(AnonymousVoting):
+class PollService(AnonymousVoting, WeeklyRuns):
     """Polls (native and anonymous) and weekly schedules of every server, on one store and clock.
 
     A `DataOwner` (feature "polls")."""
@@ -125,22 +126,31 @@ class PollService(AnonymousVoting):
         return True
 
     async def finish(
-        self, record: PollRecord, counts: Mapping[int, int] | None = None, voters: int | None = None
+        self,
+        record: PollRecord,
+        counts: Mapping[int, int] | None = None,
+        voters: int | None = None,
+        *,
+        posts_results_itself: bool = False,
     ) -> PollRecord | None:
-        """Close the poll with Discord's counts (None: the message is gone, keep the votes the bot saw).
+        """Close the poll with Discord's counts (None: the message is gone, keep the votes the bot saw); its
+        results job is enqueued with the close (left to the caller for `effects.HANDOFF` when it
+        `posts_results_itself`, as a host's End does).
 
         None when it had closed already (another close won). An anonymous poll closes on its own ballots."""
+        now = self.clock.now()
+        results_due = now + effects.HANDOFF if posts_results_itself else None
         if record.anonymous:
-            return await self.close_anonymous(record)
+            return await self.close_anonymous(record, results_due)
         if counts is None or voters is None:
             counts = {answer.answer_id: answer.seen_count for answer in record.answers}
             voters, source = record.seen_voters, "seen"
         else:
             source = "discord"
-        now = self.clock.now()
-        if not await self.store.finish_poll(record.id, counts=counts, voters=voters, source=source, ended_at=now):
-            return None
-        return await self.store.get_poll(record.id)
+        closed = await self.store.finish_poll(
+            record.id, counts=counts, voters=voters, source=source, ended_at=now, results_due=results_due
+        )
+        return await self.store.get_poll(record.id) if closed else None
 
     async def results_posted(self, record: PollRecord, message_id: int) -> PollRecord:
         await self.store.set_results_message(record.id, message_id)
@@ -338,34 +348,6 @@ class PollService(AnonymousVoting):
         return Export(name, polls_csv(polls).encode("utf-8"), summary)
 
     # -- the timer -----------------------------------------------------------------------------
-
-    async def due_weeks(self) -> list[WeekRun]:
-        """Claim every schedule's due week (a week is claimed once, ever) and note the weeks missed.
-
-        A week missed while the bot was down is posted late if its poll would still be open, for the hours
-        left; older missed weeks are skipped."""
-        now = self.clock.now()
-        runs = []
-        for schedule in await self.store.schedules_due(now):
-            plan = rules.plan_due(schedule.slot, schedule.next_run_at, now, schedule.duration_hours)
-            assert plan.next_due is not None
-            claim, skipped = await self.store.claim_week(schedule, plan.post, plan.skipped, plan.next_due, now)
-            late = claim is not None and rules.is_late(claim.due, now)
-            hours = schedule.duration_hours
-            if claim is not None and late:
-                hours = rules.remaining_hours(claim.due, schedule.duration_hours, now)
-            if claim is not None or skipped:
-                runs.append(WeekRun(schedule, tuple(skipped), claim, hours, late))
-        return runs
-
-    @staticmethod
-    def week_spec(run: WeekRun) -> PollSpec:
-        assert run.claim is not None
-        return PollSpec(run.claim.question, run.claim.answers, run.spec_hours, run.schedule.multiselect)
-
-    async def week_failed(self, claim: Claim) -> bool:
-        """The claimed week could not be posted: it is marked failed and its queued question goes back."""
-        return await self.store.fail_claim(claim)
 
     async def polls_due(self) -> list[PollRecord]:
         return await self.store.polls_due(self.clock.now())

@@ -9,24 +9,41 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import aiosqlite
+
+from bot.polls import effects
 from bot.polls.model import Cast
 from bot.storage.database import Database
-from bot.storage.poll_schedules import iso
+from bot.storage.jobs import JobStore
+from bot.storage.poll_schedules import _required_time, enqueue_jobs, iso
 
 
 class BallotQueries:
     """The anonymous half of the SQLite PollStore: the poll's secret, ballots, the post and the close."""
 
     _db: Database
+    _jobs: JobStore | None
+
+    async def _closed(
+        self, conn: aiosqlite.Connection, poll_id: int, at: datetime, results_due: datetime | None
+    ) -> None:
+        """In a close's transaction: its results are to be posted (at `results_due`, default now)."""
+        rows = await conn.execute_fetchall("SELECT guild_id FROM polls WHERE id = ?", (poll_id,))
+        job = effects.on_closed(next(iter(rows))["guild_id"], poll_id, results_due)
+        await enqueue_jobs(conn, self._jobs, [job], at)
 
     async def set_message(self, poll_id: int, message_id: int) -> bool:
-        """The anonymous poll's post is up (for a schedule's week: that week becomes posted)."""
+        """The anonymous poll's post is up (for a schedule's week: that week becomes posted); close it at its end."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE polls SET message_id = ? WHERE id = ? AND message_id IS NULL", (message_id, poll_id)
             )
             if cursor.rowcount == 0:
                 return False
+            rows = await conn.execute_fetchall("SELECT guild_id, ends_at FROM polls WHERE id = ?", (poll_id,))
+            row = next(iter(rows))
+            ends_at = _required_time(row["ends_at"])
+            await enqueue_jobs(conn, self._jobs, [effects.on_posted(row["guild_id"], poll_id, ends_at)], ends_at)
             await conn.execute(
                 "UPDATE poll_schedule_runs SET status = 'posted', poll_id = ?"
                 " WHERE status = 'claimed'"
@@ -79,7 +96,7 @@ class BallotQueries:
         )
         return tuple(row["answer_id"] for row in rows) or None
 
-    async def close_anonymous(self, poll_id: int, ended_at: datetime) -> bool:
+    async def close_anonymous(self, poll_id: int, ended_at: datetime, results_due: datetime | None = None) -> bool:
         """Keep the totals, delete the secret and the ballots; False when it had closed already."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
@@ -97,4 +114,5 @@ class BallotQueries:
                 (poll_id,),
             )
             await conn.execute("DELETE FROM poll_ballots WHERE poll_id = ?", (poll_id,))
+            await self._closed(conn, poll_id, ended_at, results_due)
             return True

@@ -11,10 +11,15 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
+import aiosqlite
+
+from bot.jobs.model import NewJob
+from bot.polls import effects
 from bot.polls.model import Claim, NewSchedule, QueueItem, ScheduleRecord
 from bot.polls.options import AnswerSpec, answers_from_json, answers_to_json
 from bot.polls.rules import Occurrence
 from bot.storage.database import Database
+from bot.storage.jobs import JobStore, enqueue_in
 
 
 def iso(moment: datetime) -> str:
@@ -28,6 +33,18 @@ def _time(value: str | None) -> datetime | None:
 
 def _required_time(value: str) -> datetime:
     return datetime.fromisoformat(value)
+
+
+async def enqueue_jobs(
+    conn: aiosqlite.Connection, store: JobStore | None, jobs: Sequence[NewJob], now: datetime
+) -> None:
+    """A transition's jobs, in its open transaction: through the job store (which wakes the runner) or, in a
+    store built without one (tests, the command line), directly."""
+    if store is not None:
+        await store.enqueue_all(conn, jobs)
+        return
+    for job in jobs:
+        await enqueue_in(conn, job, now)
 
 
 def _answers_json(answers: Sequence[AnswerSpec]) -> str:
@@ -78,6 +95,7 @@ class ScheduleQueries:
     """The schedule half of the SQLite PollStore: schedules, the queue, claimed and skipped weeks."""
 
     _db: Database
+    _jobs: JobStore | None
 
     # -- schedules -----------------------------------------------------------------------------
 
@@ -185,6 +203,8 @@ class ScheduleQueries:
             )
             if cursor.rowcount == 0:
                 return None, newly_skipped
+            post_job = effects.on_claimed(schedule.guild_id, schedule.id, post.day)
+            await enqueue_jobs(conn, self._jobs, [post_job], now)  # posted by the runner, after a crash too
             rows = await conn.execute_fetchall(  # fetch everything: an open cursor would block the COMMIT
                 "SELECT id, question, answers_json FROM poll_queue"
                 " WHERE schedule_id = ? AND used_week IS NULL ORDER BY id LIMIT 1",
@@ -201,6 +221,21 @@ class ScheduleQueries:
                     (queue_id, schedule.id, post.day.isoformat()),
                 )
             return Claim(schedule, post.day, post.due, question, answers, queue_id), newly_skipped
+
+    async def claimed_week(self, schedule: ScheduleRecord, week: date) -> Claim | None:
+        """A week still claimed (not posted, failed or skipped), as it was claimed: its queued question, if any."""
+        row = await self._db.fetchone(
+            "SELECT r.due_at, r.queue_id, q.question, q.answers_json FROM poll_schedule_runs r"
+            " LEFT JOIN poll_queue q ON q.id = r.queue_id"
+            " WHERE r.schedule_id = ? AND r.week = ? AND r.status = 'claimed'",
+            (schedule.id, week.isoformat()),
+        )
+        if row is None:
+            return None
+        question, answers = schedule.question, schedule.answers
+        if row["queue_id"] is not None:
+            question, answers = row["question"], answers_from_json(json.loads(row["answers_json"]))
+        return Claim(schedule, week, _required_time(row["due_at"]), question, answers, row["queue_id"])
 
     async def fail_claim(self, claim: Claim) -> bool:
         """Posting failed: mark the week failed and give its queued question back to the next week.

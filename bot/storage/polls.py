@@ -11,19 +11,23 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from bot.polls import effects
 from bot.polls.model import AnswerRecord, NewPoll, NewSchedule, PollRecord
 from bot.storage.database import Database
+from bot.storage.jobs import JobStore
 from bot.storage.poll_ballots import BallotQueries
-from bot.storage.poll_schedules import ScheduleQueries, _required_time, _time, iso
+from bot.storage.poll_schedules import ScheduleQueries, _required_time, _time, enqueue_jobs, iso
 
 __all__ = ["NewPoll", "NewSchedule", "PollStore", "iso"]
 
 
 class PollStore(ScheduleQueries, BallotQueries):
-    """Reads and writes the poll tables; every write is one transaction."""
+    """Reads and writes the poll tables; every write is one transaction, and the Discord side effects a
+    transition causes (bot.polls.effects) are enqueued in it, through `jobs` (which wakes the runner)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, jobs: JobStore | None = None) -> None:
         self._db = db
+        self._jobs = jobs
 
     # -- polls ---------------------------------------------------------------------------------
 
@@ -57,6 +61,9 @@ class PollStore(ScheduleQueries, BallotQueries):
                 "INSERT INTO poll_answers (poll_id, answer_id, text, emoji) VALUES (?, ?, ?, ?)",
                 [(poll_id, number, a.text, a.emoji) for number, a in enumerate(poll.answers, start=1)],
             )
+            if poll.message_id is not None:  # a native poll, up already: close it at its end
+                close = effects.on_posted(poll.guild_id, poll_id, poll.ends_at)
+                await enqueue_jobs(conn, self._jobs, [close], poll.created_at)
             if poll.schedule_id is not None and poll.week is not None and poll.message_id is not None:
                 await conn.execute(
                     "UPDATE poll_schedule_runs SET status = 'posted', poll_id = ?"
@@ -125,13 +132,15 @@ class PollStore(ScheduleQueries, BallotQueries):
         return found[0] if found else None
 
     async def recent_polls(self, guild_id: int, limit: int = 10) -> list[PollRecord]:
-        return await self._records("guild_id = ?", (guild_id, limit), "ORDER BY id DESC LIMIT ?")
+        return await self._records(  # an anonymous poll whose post is not up yet is not listed
+            "guild_id = ? AND message_id IS NOT NULL", (guild_id, limit), "ORDER BY id DESC LIMIT ?"
+        )
 
     async def search_polls(
         self, guild_id: int, query: str, *, open_only: bool = False, limit: int = 25
     ) -> list[tuple[int, str, bool]]:
         """(id, question, open) of the newest polls whose question or number matches, for autocomplete."""
-        where = "guild_id = ? AND (question LIKE ? ESCAPE '\\' OR CAST(id AS TEXT) = ?)"
+        where = "guild_id = ? AND message_id IS NOT NULL AND (question LIKE ? ESCAPE '\\' OR CAST(id AS TEXT) = ?)"
         if open_only:
             where += " AND ended_at IS NULL"
         needle = query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -154,6 +163,7 @@ class PollStore(ScheduleQueries, BallotQueries):
         voters: int,
         source: str,
         ended_at: datetime,
+        results_due: datetime | None = None,
     ) -> bool:
         """Store the final counts; False when the poll had already ended (someone else finished it)."""
         async with self._db.transaction() as conn:
@@ -168,7 +178,33 @@ class PollStore(ScheduleQueries, BallotQueries):
                 "UPDATE poll_answers SET final_count = ? WHERE poll_id = ? AND answer_id = ?",
                 [(count, poll_id, answer_id) for answer_id, count in counts.items()],
             )
+            await self._closed(conn, poll_id, ended_at, results_due)
             return True
+
+    async def poll_for_week(self, schedule_id: int, week: date) -> PollRecord | None:
+        found = await self._records("schedule_id = ? AND week = ?", (schedule_id, week.isoformat()))
+        return found[0] if found else None
+
+    async def enqueue_missing(self, now: datetime) -> int:
+        """Jobs for what has none (polls and claimed weeks from before the queue): close every open posted
+        poll at its end, post every week still claimed. Keys already there are kept; how many were added."""
+        async with self._db.transaction() as conn:
+            polls = await conn.execute_fetchall(
+                "SELECT id, guild_id, ends_at FROM polls WHERE ended_at IS NULL AND message_id IS NOT NULL"
+            )
+            weeks = await conn.execute_fetchall(
+                "SELECT r.schedule_id, r.week, s.guild_id FROM poll_schedule_runs r"
+                " JOIN poll_schedules s ON s.id = r.schedule_id WHERE r.status = 'claimed'"
+            )
+            jobs = [effects.on_posted(row["guild_id"], row["id"], _required_time(row["ends_at"])) for row in polls]
+            jobs += [
+                effects.on_claimed(row["guild_id"], row["schedule_id"], date.fromisoformat(row["week"]))
+                for row in weeks
+            ]
+            before = await conn.execute_fetchall("SELECT COUNT(*) AS n FROM jobs")
+            await enqueue_jobs(conn, self._jobs, jobs, now)
+            after = await conn.execute_fetchall("SELECT COUNT(*) AS n FROM jobs")
+        return int(next(iter(after))["n"]) - int(next(iter(before))["n"])
 
     async def postpone_end(self, poll_id: int, until: datetime) -> bool:
         """Look again later (Discord has not finalised the counts yet); False when it closed meanwhile."""

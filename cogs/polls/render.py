@@ -66,23 +66,17 @@ def ending(record: PollRecord) -> str:
     return f"Closing {_kind(record).lower()} #{record.id}…"
 
 
-def poll_ended(record: PollRecord, closed: PollRecord | None) -> str:
+def poll_ended(record: PollRecord, closed: PollRecord | None, *, given_up: bool = False) -> str:
     kind = _kind(record)
     if closed is None:
         return f"{kind} #{record.id} was already closed."
     if closed.results_message_id is None:
+        later = "" if given_up else " yet; I'll keep trying"
         return (
             f"{kind} #{record.id} is closed and its counts are stored, but I could not post the results in "
-            f"<#{record.channel_id}>. `/poll results poll:{record.id}` shows them."
+            f"<#{record.channel_id}>{later}. `/poll results poll:{record.id}` shows them."
         )
     return f"{kind} #{record.id} is closed; the results are posted in <#{record.channel_id}>."
-
-
-def results_not_posted(record: PollRecord, channel: str) -> str:
-    return (
-        f"⚠️ Poll #{record.id} closed, but I could not post its results in {channel}. "
-        f"The counts are stored: `/poll results poll:{record.id}` shows them."
-    )
 
 
 def scheduled(schedule: ScheduleRecord, channel: str) -> str:
@@ -143,10 +137,6 @@ def week_skipped(schedule: ScheduleRecord, occurrence: Occurrence) -> str:
         f"{occurrence.day:%A %d %B %Y}: I was offline at {stamp(occurrence.due, 'f')} and the poll "
         f"would already have closed ({plural(schedule.duration_hours, 'hour')})."
     )
-
-
-def week_failed(schedule: ScheduleRecord, claim: Claim, where: str) -> str:
-    return f"⚠️ Weekly poll #{schedule.id} could not be posted in {where} for {claim.week:%d %B}."
 
 
 def week_late(schedule: ScheduleRecord, claim: Claim, record: PollRecord) -> str:

@@ -1,5 +1,7 @@
-"""The one poll timer (native and anonymous polls, weekly runs): wake, ask the service what is due, do it, ask
-when to wake next. And the vote events of native polls."""
+"""The poll timer: wakes when a weekly schedule is due and claims its week (the store enqueues the job that
+posts it in the same transaction; bot/jobs_runner.py runs it, cogs/polls/jobs.py), and notes the weeks missed
+while the bot was down. Closing polls and posting results are jobs with a due time, not the timer's. And the
+vote events of native polls."""
 
 from __future__ import annotations
 
@@ -10,22 +12,25 @@ from datetime import datetime, timedelta
 import discord
 from discord.ext import commands, tasks
 
+from bot import notify
 from bot.app import CourseBot
-from cogs.polls.actions import PollActions
+from cogs.polls import render
 
 log = logging.getLogger("coursebot.polls")
 
 
 class PollTimer(commands.Cog):
-    """Closes polls whose time is up and posts weekly polls; records the votes Discord reports."""
+    """Claims the weeks due; records the votes Discord reports."""
 
-    def __init__(self, bot: CourseBot, actions: PollActions) -> None:
+    def __init__(self, bot: CourseBot) -> None:
         self.bot = bot
-        self.actions = actions
-        actions.on_change = self.rearm
 
     async def restore_state(self) -> None:
-        """Start the loop; its first pass catches up on polls that ended and weeks missed while down."""
+        """Jobs for polls and weeks that lack one (from before the queue), then the loop; its first pass catches
+        up on the weeks missed while down."""
+        added = await self.bot.services.polls.recover_jobs()
+        if added:
+            log.info("polls: %d job(s) enqueued for polls and weeks that had none", added)
         if not self.due_loop.is_running():
             self.due_loop.start()
 
@@ -47,11 +52,17 @@ class PollTimer(commands.Cog):
         await self.bot.wait_until_ready()
 
     async def _due_pass(self) -> datetime:
-        await self.actions.run_due()
-        return await self.bot.services.polls.next_wake()
+        service = self.bot.services.polls
+        for run in await service.due_weeks():
+            guild = self.bot.get_guild(run.schedule.guild_id)
+            if guild is None:
+                continue
+            for occurrence in run.skipped:
+                await notify.mod_log(self.bot, guild, render.week_skipped(run.schedule, occurrence))
+        return await service.next_wake()
 
     async def rearm(self) -> None:
-        """Re-plan the sleep after a change (a poll posted, a schedule added, paused or resumed)."""
+        """Re-plan the sleep after a change (a schedule added, paused or resumed)."""
         self._sleep_until(await self.bot.services.polls.next_wake())
 
     def _sleep_until(self, target: datetime) -> None:

@@ -108,6 +108,7 @@ async def test_poll_ends_by_time_with_counts_cast_while_bot_was_down(course, sim
     _, message = await create_poll(course, duration_hours=2, multiselect=True)
     await course.learner.vote(message, answer=1)
     simcord_bot.get_cog("PollTimer").due_loop.cancel()  # the bot goes down ...
+    simcord_bot.jobs.stop()
     await course.learner.vote(message, answer=3)  # ... votes keep coming
     await course.learner2.vote(message, answer=3)
     await simcord_env.advance_time(3 * 3600)  # the poll expires on Discord while the bot is down
@@ -194,23 +195,40 @@ async def test_poll_message_deleted_falls_back_to_the_votes_seen(course, simcord
     assert [a.final_count for a in record.answers] == [0, 0, 2]
 
 
-async def test_results_that_cannot_be_posted_are_kept_and_reported(course, simcord_bot, simcord_env):
+async def test_results_that_cannot_be_posted_are_kept_retried_and_posted_once(course, simcord_bot, simcord_env):
     _, message = await create_poll(course)
     await course.learner.vote(message, answer=2)
-    simcord_env.inject_error("POST", f"/channels/{course.channel('polls').id}/messages", status=500)
+    simcord_env.inject_error("POST", f"/channels/{course.channel('polls').id}/messages", status=500, times=1)
     ended = await end_poll(course)
     assert ended.response.ephemeral
-    assert "could not post the results" in ended.response.content
+    assert "could not post the results in" in ended.response.content
+    assert "yet; I'll keep trying" in ended.response.content
     assert "`/poll results poll:1`" in ended.response.content
     assert course.channel("polls").last_message.id == message.id
-    assert any(
-        "Poll #1 closed, but I could not post its results" in m.content for m in course.channel("mod-log").history()
-    )
     record = await store(simcord_bot).get_poll(1)
     assert not record.is_open and record.results_message_id is None
     assert [a.final_count for a in record.answers] == [0, 1, 0]
     shown = await course.learner.slash(course.channel("general"), "poll results", poll=1)
     assert not shown.ephemeral and "final results" in shown.response.embeds[0].footer.text
+
+    await simcord_env.advance_time(120)  # the job queue tries again (a transient 500)
+    posted = [m for m in course.channel("polls").history() if "Results of" in m.content]
+    assert len(posted) == 1 and "final results" in posted[0].embeds[0].footer.text
+    assert (await store(simcord_bot).get_poll(1)).results_message_id == posted[0].id
+    assert not any("gave up" in m.content for m in course.channel("mod-log").history())
+
+
+async def test_results_refused_for_good_are_reported_with_a_retry_that_posts_them(course, simcord_bot, simcord_env):
+    await create_poll(course)
+    simcord_env.inject_error("POST", f"/channels/{course.channel('polls').id}/messages", status=403, times=1)
+    ended = await end_poll(course)
+    assert "could not post the results in" in ended.response.content and "keep trying" not in ended.response.content
+    [note] = [m for m in course.channel("mod-log").history() if "gave up" in m.content]
+    assert "post the results of poll #1" in note.content
+    await course.moderator.click(note, label="Retry")
+    posted = [m for m in course.channel("polls").history() if "Results of" in m.content]
+    assert len(posted) == 1
+    assert (await store(simcord_bot).get_poll(1)).results_message_id == posted[0].id
 
 
 async def test_poll_in_a_chosen_channel_pings_nobody(course, simcord_bot, simcord_env):

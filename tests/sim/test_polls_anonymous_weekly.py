@@ -93,16 +93,20 @@ async def test_an_anonymous_weekly_poll_hides_its_counts_then_shows_results_tren
     assert await simcord_bot.db.fetchall("SELECT * FROM poll_ballots") == []  # nothing links a vote to anyone
 
 
-async def test_a_weekly_anonymous_post_refused_once_marks_the_week_failed_and_posts_nothing_half(
-    course, simcord_bot, simcord_env
-):
+async def test_a_weekly_anonymous_post_refused_is_reported_and_retry_posts_it_once(course, simcord_bot, simcord_env):
     await anonymous_schedule(course)
     simcord_env.inject_error("POST", f"/channels/{course.channel('polls').id}/messages", status=403, times=1)
     await advance_to(simcord_env, MONDAY_9)
     await simcord_env.advance_time(60)
-    assert await PollStore(simcord_bot.db).runs(1) == [(MONDAY_9.date(), "failed", None)]
-    assert await simcord_bot.db.fetchall("SELECT * FROM polls") == []
-    assert any("could not be posted" in m.content for m in course.channel("mod-log").history())
+    assert await PollStore(simcord_bot.db).runs(1) == [(MONDAY_9.date(), "claimed", None)]
+    assert await simcord_bot.db.fetchall("SELECT * FROM polls") == []  # nothing half posted
+    [note] = [m for m in course.channel("mod-log").history() if "gave up" in m.content]
+    assert "post weekly poll #1 for Monday 05 January" in note.content
+    await course.moderator.click(note, label="Retry")  # the permission is back
+    posts = [m for m in course.channel("polls").history() if "Weekly poll · Monday 05 January" in m.content]
+    assert len(posts) == 1 and labels(posts[0])[-2:] == ["My vote", "End poll"]
+    [(_, status, poll_id)] = await PollStore(simcord_bot.db).runs(1)
+    assert (status, poll_id) == ("posted", 1)
 
 
 async def test_end_asks_first_cancel_keeps_it_open_and_only_the_asking_host_confirms(course, simcord_bot):
