@@ -15,6 +15,7 @@ from bot.jobs.service import JobService
 from bot.lessons.service import LessonService
 from bot.polls.service import PollService
 from bot.privacy.service import PrivacyService
+from bot.spam import lists as spam_lists
 from bot.spam.service import SpamService
 from bot.storage.database import Database
 from bot.storage.guilds import GuildSettingsStore
@@ -49,11 +50,15 @@ class Services:
 def build_services(db: Database, clock: Clock, settings: Settings) -> Services:
     """Every service on one database and clock."""
     job_store = JobStore(db, clock)  # features enqueue their side effects inside their own transactions
+    spam_lists.set_data_dir(settings.data_dir)  # refreshed phishing lists live there, not in the install
+    lessons = LessonService(LessonStore(db, clock), clock, lessons_dir=settings.lessons_dir)
+    spam = SpamService(SpamStore(db, job_store), clock, retention_days=settings.spam_copy_retention_days)
     services = Services(
-        lessons=LessonService(LessonStore(db, clock), clock, lessons_dir=settings.lessons_dir),
+        lessons=lessons,
         polls=PollService(PollStore(db, job_store), clock),
-        stories=StoryService(StoryStore(db, job_store), clock, screener=None, catalog=None),
-        spam=SpamService(SpamStore(db, job_store), clock, retention_days=settings.spam_copy_retention_days),
+        # Stories screen their text with the spam filter and name lessons through the lessons feature.
+        stories=StoryService(StoryStore(db, job_store), clock, screener=spam, catalog=lessons),
+        spam=spam,
     )
     services.jobs = JobService(job_store, clock)
     _add_shared(services, db, clock, settings)
