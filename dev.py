@@ -2,7 +2,8 @@
 """The two commands a newcomer needs. Each makes `.venv` and installs what it needs on first use.
 
     python3 dev.py start   run the bot: on Discord when DISCORD_TOKEN is set in .env, else the offline demo
-    python3 dev.py test    lint (ruff), type-check (mypy), check the import contracts (import-linter) and run the whole test suite (pytest)
+    python3 dev.py test    lint (ruff), type-check (mypy), check the import contracts (import-linter),
+                           then run the whole test suite (pytest)
 
 Anything after the command is passed on: `python3 dev.py test -k polls`, `python3 dev.py start --port 9000`.
 Only the standard library is used here, so this runs on any Python 3.11+.

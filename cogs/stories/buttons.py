@@ -14,10 +14,9 @@ from bot.core.text import truncate
 from bot.notify import tell
 from bot.permissions import Role
 from bot.persistent import CourseButton, CourseModal
-from bot.stories.drafts import DraftKind
+from bot.stories.drafts import DraftKind, Rejected
 from bot.stories.model import ANONYMOUS_CREDIT
 from bot.stories.rules import DID_NOT_WORK, REASON, STORY_FIELDS, TITLE, TRIED, WORKED, FieldRule, parse_anonymous
-from bot.stories.drafts import Rejected
 from cogs.stories import flows
 from cogs.stories.render import service_of
 
