@@ -265,7 +265,8 @@ class SpamEngine:
             disguise = disguise_reason(extraction, facts, config)
             if disguise:
                 reasons.append(disguise)
-            text_reason = self._text_reason(extraction)
+            # Links only to sites this server or the shipped list trusts: the words around them are not judged.
+            text_reason = None if all(fact.trusted for fact in facts) else self._text_reason(extraction)
             if text_reason:
                 reasons.append(text_reason)
         found = (extraction, facts, tuple(reasons))

@@ -27,7 +27,7 @@ from bot.spam.lists import in_domain_set
 
 WEIGHTS_FILE = "text-model.json"
 COURSE_FILE = "course-messages.tsv"
-TEXT_FLAG_RATE = 0.01  # legitimate link posts the text score alone may flag: half the engine's 2 % operating point,
+TEXT_FLAG_RATE = 0.006  # legitimate link posts the text score alone may flag: half the engine's 2 % operating point,
 # as rule signals (wording, bare links) add to a text score under the threshold
 
 _WORD_RE = re.compile(r"[^\W\d_]{2,}|#(?:long)?num|[$£€]|!{2,}")
@@ -325,7 +325,7 @@ def cv_thresholds(
         for i in test:
             (spam if labels[i] else ham).append(model.probability(toks[i]))
     threshold = min(0.97, max(0.6, logreg.threshold_at_rate(ham, TEXT_FLAG_RATE))) if ham else 0.9
-    lower = min(threshold, max(0.4, logreg.threshold_at_rate(ham, 3 * TEXT_FLAG_RATE))) if ham else 0.7
+    lower = min(threshold, max(0.4, logreg.threshold_at_rate(ham, 10 * TEXT_FLAG_RATE))) if ham else 0.7
     caught = sum(p >= threshold for p in spam) / len(spam) if spam else float("nan")
     report = {"ham": len(ham), "spam": len(spam), "spam_over_threshold": round(caught, 4)}
     return round(threshold, 4), round(lower, 4), report

@@ -185,9 +185,11 @@ def project_host_names(suffixes: Iterable[str]) -> list[str]:
             out.append(f"{form}.{suffix}")
     # group work: "team-nova-campaign", "group4-brand-study", "pixel-crew-dashboard"
     for t, team in enumerate(_TEAMS):
-        for j in range(4):
+        for j in range(8):
             word = _WORDS[(t * 5 + j * 11) % len(_WORDS)]
-            form = (f"team-{team}-{word}", f"{team}-crew-{word}", f"group{t % 9 + 1}-{word}", f"{team}{word}")[j]
+            form = (f"team-{team}-{word}", f"{team}-crew-{word}", f"group{t % 9 + 1}-{word}", f"{team}{word}")[j % 4]
+            if j >= 4:
+                form = (f"team-{team}", f"team{team}-{word}", f"{word}-team-{team}", f"{team}-squad")[j % 4]
             out.append(f"{form.replace('--', '-')}.{suffixes[(t * 7 + j) % len(suffixes)]}")
     # project names without a person: "weather-dash", "seo-audit-2", on every free host
     for k, word in enumerate(_WORDS):
