@@ -85,6 +85,32 @@ def has_component(message: discord.Message, custom_id: str) -> bool:
     return False
 
 
+LOOK_BACK = 50
+"""Recent messages in which a handler looks for an earlier attempt's post."""
+
+
+async def earlier_post(
+    client: discord.Client, channel: discord.abc.Messageable, found: Callable[[discord.Message], bool]
+) -> discord.Message | None:
+    """This bot's post among the channel's recent messages that `found` recognises: what a retried handler
+    calls before posting again, so an attempt that posted but crashed before recording is not repeated."""
+    me = client.user
+    if me is None:
+        return None
+    async for message in channel.history(limit=LOOK_BACK):
+        if message.author.id == me.id and found(message):
+            return message
+    return None
+
+
+def guild_or_give_up(client: discord.Client, guild_id: int | None) -> discord.Guild:
+    """The server a job is for; a job for a server the bot left can never succeed."""
+    guild = client.get_guild(guild_id) if guild_id is not None else None
+    if guild is None:
+        raise PermanentFailure("the bot is no longer in that server")
+    return guild
+
+
 def classify(error: Exception) -> Failure:
     """How a failed attempt counts: Discord's outages and rate limits are retried, refusals are final."""
     if isinstance(error, PermanentFailure):

@@ -6,9 +6,11 @@ from __future__ import annotations
 import discord
 
 from bot.app import CourseBot
+from bot.core import limits
+from bot.core.text import truncate
 from bot.guild_config import Channel
 from bot.jobs.model import MOD_LOG, Job, JobState, JsonDict
-from bot.jobs_runner import Handler, JobContext, JobRunner, PermanentFailure
+from bot.jobs_runner import Handler, JobContext, JobRunner, earlier_post, guild_or_give_up
 from bot.permissions import Role
 from bot.persistent import CourseButton
 
@@ -53,17 +55,13 @@ def retry_view(job_id: int) -> discord.ui.View:
 def mod_log_handler(bot: CourseBot) -> Handler:
     async def write(job: Job, context: JobContext) -> JsonDict:
         """One #mod-log line; after an attempt that may have written it, the recent lines are looked at first."""
-        guild = bot.get_guild(job.guild_id) if job.guild_id is not None else None
-        if guild is None:
-            raise PermanentFailure("the bot is no longer in that server")
+        guild = guild_or_give_up(bot, job.guild_id)
         channel = await bot.guild_config.resolve_channel(guild, Channel.MOD_LOG)
         if channel is None:
             return {"skipped": "no #mod-log channel"}
-        text = job.payload["text"][:2000]
-        if job.may_have_run_before and bot.user is not None:
-            async for message in channel.history(limit=20):
-                if message.author.id == bot.user.id and message.content == text:
-                    return {"message_id": message.id}
+        text = truncate(job.payload["text"], limits.MESSAGE_CONTENT)
+        if job.may_have_run_before and (sent := await earlier_post(bot, channel, lambda m: m.content == text)):
+            return {"message_id": sent.id}
         return {"message_id": (await channel.send(text)).id}
 
     return write

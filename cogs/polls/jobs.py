@@ -7,7 +7,6 @@ double-posts. Discord's 5xx and 429 are retried by the runner; a refusal ends th
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -18,7 +17,7 @@ from bot import render as bot_render
 from bot.app import CourseBot
 from bot.guild_config import Channel
 from bot.jobs.model import Job, JsonDict
-from bot.jobs_runner import JobContext, PermanentFailure, RetryLater
+from bot.jobs_runner import JobContext, PermanentFailure, RetryLater, earlier_post, guild_or_give_up, has_component
 from bot.polls import cards, effects
 from bot.polls.model import PollRecord, WeekRun
 from bot.polls.service import PollService
@@ -26,18 +25,6 @@ from cogs.polls import render
 from cogs.polls.actions import Messageable, PollActions
 
 log = logging.getLogger("coursebot.polls")
-
-LOOK_BACK = 50
-"""Recent messages of the channel in which an earlier attempt's post is looked for."""
-
-
-def has_component(message: discord.Message, custom_id: str) -> bool:
-    """Whether a message carries a component with this custom_id (how an anonymous poll's post is known)."""
-    return any(
-        getattr(child, "custom_id", None) == custom_id
-        for row in message.components
-        for child in getattr(row, "children", [row])
-    )
 
 
 class PollJobs:
@@ -57,15 +44,6 @@ class PollJobs:
     def service(self) -> PollService:
         return self.bot.services.polls
 
-    async def _earlier_post(
-        self, channel: Messageable, found: Callable[[discord.Message], bool]
-    ) -> discord.Message | None:
-        me = self.bot.user
-        async for message in channel.history(limit=LOOK_BACK):
-            if me is not None and message.author.id == me.id and found(message):
-                return message
-        return None
-
     # -- a weekly poll -------------------------------------------------------------------------------
 
     async def week(self, job: Job, context: JobContext) -> JsonDict:
@@ -76,9 +54,7 @@ class PollJobs:
         run = await self.service.claimed_week(schedule_id, week)
         if run is None:
             return {"skipped": "the week is no longer waiting to be posted"}
-        guild = self.bot.get_guild(run.schedule.guild_id)
-        if guild is None:
-            raise PermanentFailure("the bot is no longer in that server")
+        guild = guild_or_give_up(self.bot, run.schedule.guild_id)
         for occurrence in run.skipped:  # it waited past its voting window (a crash, a dead job retried late)
             await notify.mod_log(self.bot, guild, render.week_skipped(run.schedule, occurrence))
         if run.claim is None:
@@ -107,7 +83,7 @@ class PollJobs:
             marker = f"poll:mine:{record.id}"
             found = None
             if job.may_have_run_before:
-                found = await self._earlier_post(channel, lambda m: has_component(m, marker))
+                found = await earlier_post(self.bot, channel, lambda m: has_component(m, marker))
             if found is None:
                 text, embed, view = self.actions.anonymous_post(record, heading)
                 try:
@@ -120,8 +96,10 @@ class PollJobs:
         if (message_id := context.result.get("message_id")) is not None:
             sent = await channel.fetch_message(int(message_id))
         elif job.may_have_run_before:
-            sent = await self._earlier_post(
-                channel, lambda m: m.poll is not None and m.poll.question == spec.question and m.content == heading
+            sent = await earlier_post(
+                self.bot,
+                channel,
+                lambda m: m.poll is not None and m.poll.question == spec.question and m.content == heading,
             )
         if sent is None:
             sent = await channel.send(content=heading, poll=render.native_poll(spec))
@@ -164,8 +142,8 @@ class PollJobs:
             sent = channel.get_partial_message(int(message_id))
         elif job.may_have_run_before:
             footer = cards.results_marker(record)
-            sent = await self._earlier_post(
-                channel, lambda m: bool(m.embeds) and (m.embeds[0].footer.text or "").startswith(footer)
+            sent = await earlier_post(
+                self.bot, channel, lambda m: bool(m.embeds) and (m.embeds[0].footer.text or "").startswith(footer)
             )
         if sent is None:
             embed, file = await render.with_chart(*self.service.results(record))

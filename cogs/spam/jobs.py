@@ -17,7 +17,7 @@ from bot.core.errors import UserError
 from bot.core.text import plural, quote_inline
 from bot.guild_config import Channel
 from bot.jobs.model import Job, JsonDict
-from bot.jobs_runner import JobContext, PermanentFailure, has_component
+from bot.jobs_runner import JobContext, PermanentFailure, earlier_post, guild_or_give_up, has_component
 from bot.spam import effects
 from bot.spam.actions import SpamAction
 from bot.spam.cards import author_notice
@@ -26,8 +26,6 @@ from cogs.spam.buttons import incident_view, update_post
 from cogs.spam.render import incident_embed
 
 log = logging.getLogger(__name__)
-
-LOOK_BACK = 50
 
 
 class SpamJobs:
@@ -56,10 +54,7 @@ class SpamJobs:
             incident = await spam.incident(job.guild_id or 0, job.payload["incident_id"])
         except UserError:
             return None
-        guild = self.bot.get_guild(incident.guild_id)
-        if guild is None:
-            raise PermanentFailure("the bot is no longer in that server")
-        return guild, incident
+        return guild_or_give_up(self.bot, incident.guild_id), incident
 
     # -- the incident post ----------------------------------------------------------------------
 
@@ -74,12 +69,9 @@ class SpamJobs:
         if queue is None:
             return {"skipped": "no #mod-queue channel"}
         message: discord.Message | None = None
-        if job.may_have_run_before and self.bot.user is not None:
+        if job.may_have_run_before:
             marker = SpamAction.DISMISS.custom_id(incident.id)
-            async for earlier in queue.history(limit=LOOK_BACK):
-                if earlier.author.id == self.bot.user.id and has_component(earlier, marker):
-                    message = earlier
-                    break
+            message = await earlier_post(self.bot, queue, lambda m: has_component(m, marker))
         if message is None:
             message = await queue.send(
                 embed=await incident_embed(self.bot, guild, incident), view=incident_view(incident)

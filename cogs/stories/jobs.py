@@ -15,15 +15,13 @@ from bot.app import CourseBot
 from bot.core.lifecycle import PostRef
 from bot.guild_config import Channel
 from bot.jobs.model import Job, JsonDict
-from bot.jobs_runner import JobContext, PermanentFailure, RetryLater, has_component
+from bot.jobs_runner import JobContext, PermanentFailure, RetryLater, earlier_post, guild_or_give_up, has_component
 from bot.stories import effects, messages
 from bot.stories.cards import headline, thread_name
 from bot.stories.model import Story, StoryStatus
 from cogs.stories.render import THREAD_ARCHIVE_MINUTES, WITHDRAWN_THREAD, edit_review_post
 
 log = logging.getLogger(__name__)
-
-LOOK_BACK = 50  # recent messages in which an earlier attempt's post is looked for
 
 
 class StoryJobs:
@@ -47,24 +45,13 @@ class StoryJobs:
         return await self.bot.services.stories.store.get(job.payload["story_id"])
 
     def _guild(self, story: Story) -> discord.Guild:
-        guild = self.bot.get_guild(story.guild_id)
-        if guild is None:
-            raise PermanentFailure("the bot is no longer in that server")
-        return guild
+        return guild_or_give_up(self.bot, story.guild_id)
 
     async def _channel(self, guild: discord.Guild, which: Channel, name: str) -> discord.TextChannel:
         channel = await self.bot.guild_config.resolve_channel(guild, which)
         if channel is None:
             raise PermanentFailure(f"this server has no {name} channel (`/setup channels` picks one).")
         return channel
-
-    async def _earlier_post(self, channel: discord.TextChannel, found: Any) -> discord.Message | None:
-        """A post of this bot among the channel's recent messages that `found(message)` recognises."""
-        me = self.bot.user
-        async for message in channel.history(limit=LOOK_BACK):
-            if me is not None and message.author.id == me.id and found(message):
-                return message
-        return None
 
     # -- the review post -------------------------------------------------------------------------
 
@@ -80,7 +67,7 @@ class StoryJobs:
         marker = f"story:approve:{story.id}"
         message = None
         if job.may_have_run_before:
-            message = await self._earlier_post(channel, lambda m: has_component(m, marker))
+            message = await earlier_post(self.bot, channel, lambda m: has_component(m, marker))
         if message is None:
             message = await channel.send(embed=first, view=self.review_view(story.id))
             await context.record(message_id=message.id)
@@ -106,7 +93,7 @@ class StoryJobs:
         message_id = story.post_message_id or earlier
         if message_id is None and job.may_have_run_before:
             title = headline(story)
-            found = await self._earlier_post(channel, lambda m: bool(m.embeds) and m.embeds[0].title == title)
+            found = await earlier_post(self.bot, channel, lambda m: bool(m.embeds) and m.embeds[0].title == title)
             message_id = found.id if found is not None else None
         if message_id is None:
             message_id = (await channel.send(embed=render.embed(first))).id
@@ -163,10 +150,8 @@ class StoryJobs:
         user = self.bot.get_user(story.author_id) or await self.bot.fetch_user(story.author_id)
         try:
             channel = user.dm_channel or await user.create_dm()
-            if job.may_have_run_before:
-                async for message in channel.history(limit=10):
-                    if message.content == text:
-                        return {"delivered": True, "message_id": message.id}
+            if job.may_have_run_before and (sent := await earlier_post(self.bot, channel, lambda m: m.content == text)):
+                return {"delivered": True, "message_id": sent.id}
             sent = await channel.send(text)
         except discord.Forbidden:
             log.info("could not DM the author of story #%s (guild %s): DMs closed", story.number, story.guild_id)
