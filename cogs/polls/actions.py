@@ -52,7 +52,7 @@ class PollActions:
     ) -> PollRecord | None:
         """Post a host's poll now and record it; None when Discord refused (send_safely told the caller why)."""
         if anonymous:  # recorded first (its buttons carry its number), forgotten again if the post failed
-            record = await self.record_anonymous(channel, spec, created_by, hidden_results)
+            record = await self.record(channel, spec, created_by, hidden_results)
             text, embed, view = self.anonymous_post(record, content)
             sent = await notify.send_safely(self.bot, channel, caller=caller, content=text, embed=embed, view=view)
             if sent is None:
@@ -63,9 +63,9 @@ class PollActions:
         sent = await notify.send_safely(self.bot, channel, caller=caller, content=content, poll=poll)
         if sent is None:
             return None
-        return await self.record_native(channel, spec, sent, created_by, hidden_results)
+        return await self.record(channel, spec, created_by, hidden_results, sent=sent)
 
-    async def record_anonymous(
+    async def record(
         self,
         channel: discord.TextChannel,
         spec: PollSpec,
@@ -73,45 +73,28 @@ class PollActions:
         hidden_results: bool,
         schedule_id: int | None = None,
         week: date | None = None,
+        *,
+        sent: discord.Message | None = None,
     ) -> PollRecord:
+        """Record a poll: a native one once `sent` is posted (with Discord's end time), an anonymous one
+        (`sent` None) before its post, since its buttons carry its number."""
         return await self.service.record_poll(
             spec,
             guild_id=channel.guild.id,
             channel_id=channel.id,
-            message_id=None,
+            message_id=sent.id if sent is not None else None,
             created_by=created_by,
+            expires_at=sent.poll.expires_at if sent is not None and sent.poll is not None else None,
             hidden_results=hidden_results,
             schedule_id=schedule_id,
             week=week,
-            anonymous=True,
+            anonymous=sent is None,
         )
 
     def anonymous_post(self, record: PollRecord, content: str) -> tuple[str, discord.Embed, discord.ui.View]:
         """What an anonymous poll's post is made of: its content, embed and components."""
         content = f"{content}\n🕶️ Anonymous: your vote is yours alone.".strip()
         return content, bot_render.embed(self.service.post_card(record)), poll_view(record)
-
-    async def record_native(
-        self,
-        channel: discord.TextChannel,
-        spec: PollSpec,
-        sent: discord.Message,
-        created_by: int,
-        hidden_results: bool,
-        schedule_id: int | None = None,
-        week: date | None = None,
-    ) -> PollRecord:
-        return await self.service.record_poll(
-            spec,
-            guild_id=channel.guild.id,
-            channel_id=channel.id,
-            message_id=sent.id,
-            created_by=created_by,
-            expires_at=sent.poll.expires_at if sent.poll is not None else None,
-            hidden_results=hidden_results,
-            schedule_id=schedule_id,
-            week=week,
-        )
 
     async def fetch_message(self, record: PollRecord) -> discord.Message | None:
         channel = self.bot.get_channel(record.channel_id)

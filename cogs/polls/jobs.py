@@ -76,7 +76,7 @@ class PollJobs:
         schedule, spec = run.schedule, self.service.week_spec(run)
         heading = render.week_heading(run.claim, run.late)
         if schedule.anonymous:
-            record = existing or await self.actions.record_anonymous(
+            record = existing or await self.actions.record(
                 channel, spec, schedule.created_by, schedule.hidden_results, schedule.id, run.claim.week
             )
             await context.record(poll_id=record.id)
@@ -104,8 +104,8 @@ class PollJobs:
         if sent is None:
             sent = await channel.send(content=heading, poll=render.native_poll(spec))
             await context.record(message_id=sent.id)
-        return await self.actions.record_native(
-            channel, spec, sent, schedule.created_by, schedule.hidden_results, schedule.id, run.claim.week
+        return await self.actions.record(
+            channel, spec, schedule.created_by, schedule.hidden_results, schedule.id, run.claim.week, sent=sent
         )
 
     # -- closing and results ---------------------------------------------------------------------------
