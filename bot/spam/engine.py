@@ -26,7 +26,7 @@ from bot.spam.context import context_reasons, disguise_reason
 from bot.spam.flood import FloodCopy, FloodTracker
 from bot.spam.hostmodel import HostModel
 from bot.spam.links import EMPTY, Extraction, Link, extract, maybe_has_link
-from bot.spam.lists import ShippedLists, shipped_lists
+from bot.spam.lists import ShippedLists, in_domain_set, shipped_lists
 from bot.spam.lookalike import ProtectedNames
 from bot.spam.reasons import LinkFacts, Reason
 from bot.spam.signals import LinkSignals
@@ -265,8 +265,7 @@ class SpamEngine:
             disguise = disguise_reason(extraction, facts, config)
             if disguise:
                 reasons.append(disguise)
-            # Links only to sites this server or the shipped list trusts: the words around them are not judged.
-            text_reason = None if all(fact.trusted for fact in facts) else self._text_reason(extraction)
+            text_reason = None if self._only_server_trusted(facts) else self._text_reason(extraction)
             if text_reason:
                 reasons.append(text_reason)
         found = (extraction, facts, tuple(reasons))
@@ -282,6 +281,15 @@ class SpamEngine:
         if model is None:
             return None
         return model.probability(tokens(extraction, self.lists.project_hosts, allowed=self.lists.allowed))
+
+    def _only_server_trusted(self, facts: list[LinkFacts]) -> bool:
+        """Every link goes to a domain this server's moderators trusted (`/spam allow`, Trust domain): then the
+        words around them are not judged. The shipped allow list does not count: a video site is on it, and
+        "subscribe to my channel" beside a video link is the self-promotion the message model is there for."""
+        allowed = self.config.allowed_domains
+        return bool(allowed) and all(
+            fact.trusted and in_domain_set(fact.link.host, allowed, fact.link.registered_domain) for fact in facts
+        )
 
     def _text_reason(self, extraction: Extraction) -> Reason | None:
         model = self.text_model

@@ -321,3 +321,17 @@ def test_hosts_of_any_number_of_labels_are_handled(n: int) -> None:
     text = ("https://" + "a." * n + "com")[:4000]
     verdict = SpamEngine().assess(text)
     assert all(len(link.host) <= 253 for link in verdict.links)
+
+
+def test_a_domain_the_server_trusted_leaves_its_posts_wording_unjudged_the_shipped_list_does_not() -> None:
+    """Trust domain is a moderator's decision about that site's posts; a video site on the shipped allow list
+    is not: self-promotion beside a video link is still read by the message model."""
+    promo = "fresh upload, please subscribe to my channel and share it https://www.youtube.com/watch?v=a1b2c3"
+    assert any(r.code == "spam_text" for r in SpamEngine().assess(promo).reasons)
+    trusted = SpamEngine(SpamConfig(allowed_domains={"growth-kit.shop"}))
+    drop = "toolkit, new version: https://growth-kit.shop/launch https://growth-kit.shop/pricing"
+    assert not any(r.code == "spam_text" for r in trusted.assess(drop).reasons)
+    mixed = drop + " https://growth-kit-deals.shop/buy"  # one link it was not told to trust
+    assert any(r.code == "spam_text" for r in SpamEngine().assess(mixed).reasons) == any(
+        r.code == "spam_text" for r in trusted.assess(mixed).reasons
+    )
