@@ -14,8 +14,8 @@ import aiosqlite
 from bot.polls import effects
 from bot.polls.model import Cast
 from bot.storage.database import Database
-from bot.storage.jobs import JobStore
-from bot.storage.poll_schedules import _required_time, enqueue_jobs, iso
+from bot.storage.jobs import JobStore, enqueue_effects
+from bot.storage.poll_schedules import _required_time, iso
 
 
 class BallotQueries:
@@ -30,7 +30,7 @@ class BallotQueries:
         """In a close's transaction: its results are to be posted (at `results_due`, default now)."""
         rows = await conn.execute_fetchall("SELECT guild_id FROM polls WHERE id = ?", (poll_id,))
         job = effects.on_closed(next(iter(rows))["guild_id"], poll_id, results_due)
-        await enqueue_jobs(conn, self._jobs, [job], at)
+        await enqueue_effects(conn, self._jobs, [job], at)
 
     async def set_message(self, poll_id: int, message_id: int) -> bool:
         """The anonymous poll's post is up (for a schedule's week: that week becomes posted); close it at its end."""
@@ -43,7 +43,7 @@ class BallotQueries:
             rows = await conn.execute_fetchall("SELECT guild_id, ends_at FROM polls WHERE id = ?", (poll_id,))
             row = next(iter(rows))
             ends_at = _required_time(row["ends_at"])
-            await enqueue_jobs(conn, self._jobs, [effects.on_posted(row["guild_id"], poll_id, ends_at)], ends_at)
+            await enqueue_effects(conn, self._jobs, [effects.on_posted(row["guild_id"], poll_id, ends_at)], ends_at)
             await conn.execute(
                 "UPDATE poll_schedule_runs SET status = 'posted', poll_id = ?"
                 " WHERE status = 'claimed'"

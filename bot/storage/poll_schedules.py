@@ -11,15 +11,12 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
-import aiosqlite
-
-from bot.jobs.model import NewJob
 from bot.polls import effects
 from bot.polls.model import Claim, NewSchedule, QueueItem, ScheduleRecord
 from bot.polls.options import AnswerSpec, answers_from_json, answers_to_json
 from bot.polls.rules import Occurrence
 from bot.storage.database import Database
-from bot.storage.jobs import JobStore, enqueue_in
+from bot.storage.jobs import JobStore, enqueue_effects
 
 
 def iso(moment: datetime) -> str:
@@ -33,18 +30,6 @@ def _time(value: str | None) -> datetime | None:
 
 def _required_time(value: str) -> datetime:
     return datetime.fromisoformat(value)
-
-
-async def enqueue_jobs(
-    conn: aiosqlite.Connection, store: JobStore | None, jobs: Sequence[NewJob], now: datetime
-) -> None:
-    """A transition's jobs, in its open transaction: through the job store (which wakes the runner) or, in a
-    store built without one (tests, the command line), directly."""
-    if store is not None:
-        await store.enqueue_all(conn, jobs)
-        return
-    for job in jobs:
-        await enqueue_in(conn, job, now)
 
 
 def _answers_json(answers: Sequence[AnswerSpec]) -> str:
@@ -204,7 +189,7 @@ class ScheduleQueries:
             if cursor.rowcount == 0:
                 return None, newly_skipped
             post_job = effects.on_claimed(schedule.guild_id, schedule.id, post.day)
-            await enqueue_jobs(conn, self._jobs, [post_job], now)  # posted by the runner, after a crash too
+            await enqueue_effects(conn, self._jobs, [post_job], now)  # posted by the runner, after a crash too
             rows = await conn.execute_fetchall(  # fetch everything: an open cursor would block the COMMIT
                 "SELECT id, question, answers_json FROM poll_queue"
                 " WHERE schedule_id = ? AND used_week IS NULL ORDER BY id LIMIT 1",

@@ -14,9 +14,9 @@ from typing import Any
 from bot.polls import effects
 from bot.polls.model import AnswerRecord, NewPoll, NewSchedule, PollRecord
 from bot.storage.database import Database
-from bot.storage.jobs import JobStore
+from bot.storage.jobs import JobStore, enqueue_effects
 from bot.storage.poll_ballots import BallotQueries
-from bot.storage.poll_schedules import ScheduleQueries, _required_time, _time, enqueue_jobs, iso
+from bot.storage.poll_schedules import ScheduleQueries, _required_time, _time, iso
 
 __all__ = ["NewPoll", "NewSchedule", "PollStore", "iso"]
 
@@ -63,7 +63,7 @@ class PollStore(ScheduleQueries, BallotQueries):
             )
             if poll.message_id is not None:  # a native poll, up already: close it at its end
                 close = effects.on_posted(poll.guild_id, poll_id, poll.ends_at)
-                await enqueue_jobs(conn, self._jobs, [close], poll.created_at)
+                await enqueue_effects(conn, self._jobs, [close], poll.created_at)
             if poll.schedule_id is not None and poll.week is not None and poll.message_id is not None:
                 await conn.execute(
                     "UPDATE poll_schedule_runs SET status = 'posted', poll_id = ?"
@@ -201,10 +201,9 @@ class PollStore(ScheduleQueries, BallotQueries):
                 effects.on_claimed(row["guild_id"], row["schedule_id"], date.fromisoformat(row["week"]))
                 for row in weeks
             ]
-            before = await conn.execute_fetchall("SELECT COUNT(*) AS n FROM jobs")
-            await enqueue_jobs(conn, self._jobs, jobs, now)
-            after = await conn.execute_fetchall("SELECT COUNT(*) AS n FROM jobs")
-        return int(next(iter(after))["n"]) - int(next(iter(before))["n"])
+            before = conn.total_changes  # jobs whose key is there already are not inserted (nor counted)
+            await enqueue_effects(conn, self._jobs, jobs, now)
+            return conn.total_changes - before
 
     async def postpone_end(self, poll_id: int, until: datetime) -> bool:
         """Look again later (Discord has not finalised the counts yet); False when it closed meanwhile."""

@@ -294,3 +294,15 @@ def test_rules_next_wake_and_grace() -> None:
     assert rules.nth_run(slot, MONDAY_9, 3) == MONDAY_9 + timedelta(days=14)
     assert rules.timezone_problem("Europe/London") is None
     assert rules.weekly_duration_problem(168, 768) is None
+
+
+async def test_recover_jobs_adds_a_close_job_only_for_an_open_poll_that_lacks_one(
+    service: PollService, db: Database
+) -> None:
+    record = await posted(service)
+    assert await service.recover_jobs() == 0  # recorded with its close job: nothing to add
+    await db.execute("DELETE FROM jobs")  # as a poll from before the queue
+    assert await service.recover_jobs() == 1
+    keys = [row["idempotency_key"] for row in await db.fetchall("SELECT idempotency_key FROM jobs")]
+    assert len(keys) == 1 and str(record.id) in keys[0]
+    assert await service.recover_jobs() == 0  # once only
