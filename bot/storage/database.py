@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import sqlite3
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+from bot.core.errors import TryAgainLater
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +48,16 @@ def _check_file(path: Path) -> None:
         )
 
 
-def _describe(error: sqlite3.Error, path: Path) -> str:
+_PASSING = ("locked", "busy", "readonly", "read-only", "full")
+"""What sqlite3 says when a write cannot be made now but may work later, as opposed to a bug."""
+
+
+def _is_passing(error: sqlite3.Error) -> bool:
+    text = str(error).lower()
+    return any(word in text for word in _PASSING)
+
+
+def _describe(error: BaseException, path: Path) -> str:
     text = str(error).lower()
     if "locked" in text or "busy" in text:
         return f"{path} is locked by another process (another coursebot running?): stop it, or wait and retry."
@@ -156,16 +168,23 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises."""
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises. A write the database cannot take
+        just now (locked by another writer past the busy timeout, a full disk, a read-only file system) raises
+        TryAgainLater, which every feature answers as "try again shortly": nothing was written."""
         async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
-            else:
+                await self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                except BaseException:
+                    with contextlib.suppress(sqlite3.OperationalError):  # SQLite may have rolled back itself
+                        await self._conn.execute("ROLLBACK")
+                    raise
                 await self._conn.execute("COMMIT")
+            except sqlite3.OperationalError as error:
+                if _is_passing(error):
+                    raise TryAgainLater("the course's storage is busy or full just now.") from error
+                raise
 
     async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
         """Run one write in its own transaction; returns the last row id."""
@@ -209,10 +228,10 @@ class Database:
                     for statement in split_statements(migration.sql):
                         await conn.execute(statement)
                     await conn.execute(f"PRAGMA user_version = {migration.version}")
+            except TryAgainLater as passing:  # locked, read-only or full: say which, as at open
+                raise DatabaseError(_describe(passing.__cause__ or passing, self.path)) from None
             except sqlite3.Error as error:
                 name = name_of(migration)
-                if "locked" in str(error).lower() or "readonly" in str(error).lower():
-                    raise DatabaseError(_describe(error, self.path)) from None
                 raise DatabaseError(
                     f"migration {name} failed ({error}); the database was left at version "
                     f"{applied[-1] if applied else current}."

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.core.errors import TryAgainLater
 from bot.core.lifecycle import PostRef
 from bot.storage.database import Database
 from bot.storage.jobs import JobStore, enqueue_effects
@@ -25,11 +24,6 @@ _ERASED = (
     "decline_reason = NULL, spam_reasons = '[]', queue_channel_id = NULL, queue_message_id = NULL, "
     "post_channel_id = NULL, post_message_id = NULL, thread_id = NULL"
 )
-
-
-_PASSING_FAULTS = ("locked", "busy", "full", "readonly", "read-only")
-"""What sqlite3 says when a write cannot be made now but may work later (another writer, a full disk, a
-file system mounted read-only), as opposed to a bug."""
 
 
 def _time(value: str | None) -> datetime | None:
@@ -115,15 +109,8 @@ class StoryStore:
 
     async def add(self, new: NewStory, effects: Effects = None) -> Story:
         """Store a pending story; its per-server number is allocated in the same transaction. A database that
-        is busy (locked by another writer), full or read-only raises TryAgainLater: nothing was stored."""
-        try:
-            return await self._add(new, effects)
-        except sqlite3.OperationalError as error:
-            if any(word in str(error).lower() for word in _PASSING_FAULTS):
-                raise TryAgainLater("the course's storage is busy or full just now.") from error
-            raise
-
-    async def _add(self, new: NewStory, effects: Effects) -> Story:
+        is busy (locked by another writer), full or read-only raises TryAgainLater (Database.transaction):
+        nothing was stored."""
         text, screening = new.text, new.screening
         async with self._db.transaction() as conn:
             cursor = await conn.execute(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.errors import TryAgainLater
 from bot.storage.database import Database, DatabaseError, Migration, load_migrations, open_database
 
 
@@ -103,3 +104,19 @@ def test_the_command_line_gives_one_line_and_exit_1_for_a_garbage_file(tmp_path:
     assert result.returncode == 1
     assert "is not an SQLite database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_a_write_the_database_cannot_take_now_is_try_again_later_and_a_bug_is_not(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "bot.db")
+    try:
+        await db.fetchall("PRAGMA query_only = 1")  # as a read-only file system
+        with pytest.raises(TryAgainLater, match="busy or full"):
+            await db.execute("INSERT INTO departed_guilds (guild_id, left_at) VALUES (1, '2026-01-01')")
+        await db.fetchall("PRAGMA query_only = 0")
+        with pytest.raises(sqlite3.OperationalError, match="no such table"):
+            await db.execute("INSERT INTO no_such_table VALUES (1)")
+        # the connection still works
+        await db.execute("INSERT INTO departed_guilds (guild_id, left_at) VALUES (1, '2026-01-01')")
+        assert await db.fetchval("SELECT COUNT(*) FROM departed_guilds") == 1
+    finally:
+        await db.close()
